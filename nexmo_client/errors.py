@@ -46,7 +46,7 @@ ERROR_HTTP = "error:http"
 ERROR_REDIRECT = "error:http:redirect"
 ERROR_CANCELLED = "error:cancelled"
 ERROR_PENDING_LIMIT = "error:pending-limit"
-ERROR_TOKEN_PROVIDER = "error:token-provider"
+ERROR_TOKEN_PROVIDER = "error:token-provider"  # noqa: S105 - an error code, not a secret
 ERROR_INTERNAL = "error:internal"
 
 # The longest Retry-After, in seconds, that an error reports. A proxy that asks for hours is
@@ -129,7 +129,9 @@ class NexmoApiError(Exception):
         return f"{self.message} [{self.type}, HTTP {self.status}]"
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.message!r}, type={self.type!r}, status={self.status!r})"
+        return (
+            f"{type(self).__name__}({self.message!r}, type={self.type!r}, status={self.status!r})"
+        )
 
     # Android-shaped getters, so that ported code such as ``error.getType()`` translates
     # mechanically to ``error.get_type()``.
@@ -281,7 +283,9 @@ def _invalid_parameters(body: Mapping[str, Any]) -> tuple[InvalidParameter, ...]
     for entry in entries:
         if isinstance(entry, Mapping):
             parameters.append(
-                InvalidParameter(name=str(entry.get("name", "")), reason=str(entry.get("reason", "")))
+                InvalidParameter(
+                    name=str(entry.get("name", "")), reason=str(entry.get("reason", ""))
+                )
             )
     return tuple(parameters)
 
