@@ -1,0 +1,1 @@
+"""Tests of the stand-in Conversation API server, nexmo_client.testing."""
