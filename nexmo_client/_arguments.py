@@ -84,6 +84,14 @@ def user_id_error(user_id: str) -> NexmoValidationError | None:
             f"user_id {user_id!r} is a dot segment, which cannot name a user; "
             "pass the id of a user, such as 'USR-82e028d9-...'"
         )
+    try:
+        user_id.encode("utf-8")
+    except UnicodeEncodeError as error:
+        # A lone surrogate, which a Java string can carry but UTF-8 cannot encode.
+        return NexmoValidationError(
+            f"user_id contains the lone surrogate U+{ord(user_id[error.start]):04X} at index "
+            f"{error.start}, which cannot be sent; pass the id as valid Unicode text"
+        )
     return None
 
 

@@ -12,7 +12,8 @@ exception they raise is turned here into the most specific
 ``ConnectTimeout``, ``ReadTimeout``, a cut by the deadline  ``NexmoTimeoutError``
 ``ConnectionError``, ``ChunkedEncodingError``,              ``NexmoConnectionError``
 ``ContentDecodingError``, ``ProtocolError``, other errors
-``InvalidURL``, ``InvalidSchema``, ``InvalidHeader``, ...   ``NexmoValidationError``
+``InvalidHeader`` in a response                             ``NexmoBadResponseError``
+``InvalidURL``, ``InvalidSchema``, ...                      ``NexmoValidationError``
 ==========================================================  =============================
 
 What a request does, once per call and never through the environment on each call:
@@ -194,6 +195,18 @@ def _innermost_cause(error: BaseException) -> BaseException:
         current = inner
 
 
+def _describe_proxy(proxy_url: str | None) -> str:
+    """Return "through proxy scheme://host:port" for error messages, without credentials."""
+    if not proxy_url:
+        return ""
+    try:
+        parts = urlsplit(proxy_url)
+        port = f":{parts.port}" if parts.port is not None else ""
+    except ValueError:
+        return "through a proxy"
+    return f"through proxy {parts.scheme}://{parts.hostname or '?'}{port}"
+
+
 def _describe_cause(error: BaseException) -> str:
     cause = _innermost_cause(error)
     text = str(cause)
@@ -227,6 +240,7 @@ class Transport:
         self._base_url, self._origin, host, scheme = self._parse_base_url(base_url)
         self._verify = self._choose_verify(settings, scheme)
         self._proxies = self._choose_proxies(settings, self._base_url, host)
+        self._proxy_note = _describe_proxy(self._proxies.get(scheme))
         self._timeout_cap = (settings.connect_timeout, settings.read_timeout)
         self._headers = {
             "User-Agent": USER_AGENT,
@@ -288,7 +302,7 @@ class Transport:
     @staticmethod
     def _choose_verify(settings: HttpSettings, scheme: str) -> bool | str:
         verify: bool | str = settings.verify
-        source = "HttpSettings.verify"
+        source = "the verify setting"
         if verify is True and settings.trust_env:
             # The same variables, in the same order, as requests' merge_environment_settings.
             for variable in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
@@ -299,7 +313,7 @@ class Transport:
         if scheme == "https" and isinstance(verify, str) and not os.path.exists(verify):
             raise ValueError(
                 f"The CA bundle {verify!r} from {source} does not exist. Fix the path, or pass "
-                "HttpSettings(verify=...), which wins over the environment."
+                "the verify setting, which wins over the environment."
             )
         return verify
 
@@ -315,13 +329,22 @@ class Transport:
     def __repr__(self) -> str:
         return f"Transport({self._base_url!r}, closed={self._closed.is_set()})"
 
-    def get_json(self, path: str, params: Sequence[tuple[str, str]], token: str) -> Any:
+    def get_json(
+        self,
+        path: str,
+        params: Sequence[tuple[str, str]],
+        token: str,
+        *,
+        deadline: float | None = None,
+    ) -> Any:
         """Send ``GET base_url + path?params`` with the bearer token and return its JSON.
 
         ``path`` is already percent-encoded, such as ``/v1/users/USR-1/sessions``. Each
         ``(name, value)`` in ``params`` is percent-encoded as a query value, so ``+``, ``/``
         and ``=`` arrive unchanged. Blocks for at most ``total_deadline`` seconds, retries
-        included, on the calling thread.
+        included, on the calling thread. ``deadline``, a ``time.monotonic()`` value, replaces
+        that bound when a caller sends several requests for one call and must keep them all
+        within one total deadline.
 
         Returns the decoded JSON of a 2xx response (``{}`` included). Raises only
         :class:`~nexmo_client.errors.NexmoApiError` subclasses:
@@ -339,7 +362,10 @@ class Transport:
         url = self._url_for(path, params)
 
         settings = self._settings
-        total_deadline_at = time.monotonic() + settings.total_deadline
+        if deadline is None:
+            total_deadline_at = time.monotonic() + settings.total_deadline
+        else:
+            total_deadline_at = deadline
         retry_number = 0
         while True:
             attempt_deadline = min(time.monotonic() + settings.request_deadline, total_deadline_at)
@@ -490,13 +516,14 @@ class Transport:
         if (
             declared is not None
             and not chunked
+            and declared.strip().isascii()
             and declared.strip().isdigit()
             and int(declared) > limit
         ):
             raise NexmoBadResponseError(
                 f"GET {self._origin}{path} declared a body of {int(declared)} bytes "
                 f"(Content-Length), over the limit of {limit} bytes "
-                "(HttpSettings.max_response_bytes)",
+                "(the max_response_bytes setting)",
                 status=response.status_code,
             )
 
@@ -508,7 +535,7 @@ class Transport:
                 if size > limit:
                     raise NexmoBadResponseError(
                         f"GET {self._origin}{path} returned a body that grew past the limit "
-                        f"of {limit} bytes (HttpSettings.max_response_bytes)",
+                        f"of {limit} bytes (the max_response_bytes setting)",
                         status=response.status_code,
                     )
                 if time.monotonic() > attempt.deadline:
@@ -539,6 +566,14 @@ class Transport:
             raise NexmoBadResponseError(
                 f"{where} returned HTTP {status} with invalid JSON: {error.msg} at line "
                 f"{error.lineno} column {error.colno}",
+                status=status,
+            ) from error
+        except (ValueError, RecursionError) as error:
+            # Valid JSON that Python cannot load: an integer past the int-string conversion
+            # limit (ValueError) or nesting deeper than the recursion limit.
+            raise NexmoBadResponseError(
+                f"{where} returned HTTP {status} with JSON that cannot be decoded: "
+                f"{type(error).__name__}: {error}",
                 status=status,
             ) from error
 
@@ -574,9 +609,18 @@ class Transport:
         )
 
     def _map_exception(self, error: BaseException, path: str, attempt: Attempt) -> NexmoApiError:
-        """Return the NexmoApiError for an exception from requests, urllib3 or a socket."""
+        """Return the NexmoApiError for an exception from requests, urllib3 or a socket.
+
+        The caller chains ``error`` as the cause, so its prepared request, whose headers
+        contain the token, is dropped from it first.
+        """
+        if isinstance(error, requests.RequestException):
+            error.request = None
+            error.response = None
         where = f"GET {self._origin}{path}"
         cause = _describe_cause(error)
+        if self._proxy_note:
+            cause = f"{cause} ({self._proxy_note})"
 
         # Whatever the watchdog's shutdown made the worker raise, the cause is the deadline.
         if attempt.expired:
@@ -592,12 +636,15 @@ class Transport:
         ):
             # iter_content reports a read timeout in the body as a plain ConnectionError.
             return NexmoTimeoutError(f"{where} timed out while waiting for data: {cause}")
+        if isinstance(error, requests.exceptions.InvalidHeader | urllib3.exceptions.InvalidHeader):
+            # Raised while parsing the response, for example for two different
+            # Content-Length values: the request was sent, so this is not a validation error.
+            return NexmoBadResponseError(f"{where} returned an invalid response header: {cause}")
         if isinstance(
             error,
             requests.exceptions.InvalidURL
             | requests.exceptions.InvalidSchema
             | requests.exceptions.MissingSchema
-            | requests.exceptions.InvalidHeader
             | requests.exceptions.URLRequired
             | urllib3.exceptions.LocationValueError,
         ):

@@ -16,17 +16,17 @@ import attrs
 
 def _check_seconds(name: str, value: object, *, allow_zero: bool) -> None:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise ValueError(f"HttpSettings.{name} must be a finite number of seconds, got {value!r}")
+        raise ValueError(f"{name} must be a finite number of seconds, got {value!r}")
     if value < 0 or (value == 0 and not allow_zero):
         accepted = "0 or more" if allow_zero else "more than 0"
-        raise ValueError(f"HttpSettings.{name} must be {accepted} seconds, got {value!r}")
+        raise ValueError(f"{name} must be {accepted} seconds, got {value!r}")
 
 
 def _check_count(name: str, value: object, *, minimum: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"HttpSettings.{name} must be an int, got {value!r}")
+        raise ValueError(f"{name} must be an int, got {value!r}")
     if value < minimum:
-        raise ValueError(f"HttpSettings.{name} must be {minimum} or more, got {value!r}")
+        raise ValueError(f"{name} must be {minimum} or more, got {value!r}")
 
 
 def _freeze_proxies(value: Mapping[str, str] | None) -> Mapping[str, str] | None:
@@ -34,13 +34,13 @@ def _freeze_proxies(value: Mapping[str, str] | None) -> Mapping[str, str] | None
         return None
     if not isinstance(value, Mapping):
         raise ValueError(
-            f"HttpSettings.proxies must be a mapping such as {{'https': 'http://proxy:3128'}} "
+            f"proxies must be a mapping such as {{'https': 'http://proxy:3128'}} "
             f"or None, got {type(value).__name__}"
         )
     for key, url in value.items():
         if not isinstance(key, str) or not isinstance(url, str) or not key or not url:
             raise ValueError(
-                "HttpSettings.proxies must map a scheme (or 'scheme://host') to a proxy URL, "
+                "proxies must map a scheme (or 'scheme://host') to a proxy URL, "
                 f"both non-empty strings, got the entry {key!r}: {url!r}"
             )
     return MappingProxyType(dict(value))
@@ -104,27 +104,26 @@ class HttpSettings:
         longest_timeout = max(self.connect_timeout, self.read_timeout)
         if self.request_deadline < longest_timeout:
             raise ValueError(
-                f"HttpSettings.request_deadline must be at least connect_timeout and "
+                f"request_deadline must be at least connect_timeout and "
                 f"read_timeout ({longest_timeout!r} s), got {self.request_deadline!r}"
             )
         if self.total_deadline < self.request_deadline:
             raise ValueError(
-                f"HttpSettings.total_deadline must be at least request_deadline "
+                f"total_deadline must be at least request_deadline "
                 f"({self.request_deadline!r} s), got {self.total_deadline!r}"
             )
         if self.backoff_max < self.backoff_initial:
             raise ValueError(
-                f"HttpSettings.backoff_max must be at least backoff_initial "
+                f"backoff_max must be at least backoff_initial "
                 f"({self.backoff_initial!r} s), got {self.backoff_max!r}"
             )
 
         if not isinstance(self.verify, bool | str) or self.verify == "":
             raise ValueError(
-                "HttpSettings.verify must be True, False or the path of a CA bundle, "
-                f"got {self.verify!r}"
+                f"verify must be True, False or the path of a CA bundle, got {self.verify!r}"
             )
         if not isinstance(self.trust_env, bool):
-            raise ValueError(f"HttpSettings.trust_env must be a bool, got {self.trust_env!r}")
+            raise ValueError(f"trust_env must be a bool, got {self.trust_env!r}")
 
     def __repr__(self) -> str:
         # Proxy URLs may carry a user name and password, so the repr shows only the schemes.

@@ -33,7 +33,8 @@ def read_claims(token: str) -> Mapping[str, Any] | None:
     try:
         raw = base64.urlsafe_b64decode(padded.encode("ascii"))
         claims = json.loads(raw.decode("utf-8"))
-    except (UnicodeError, binascii.Error, ValueError):
+    except (UnicodeError, binascii.Error, ValueError, RecursionError):
+        # RecursionError: a payload nested deeper than the interpreter's recursion limit.
         return None
     if not isinstance(claims, dict):
         return None

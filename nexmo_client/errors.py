@@ -255,7 +255,8 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     text = value.strip()
     if not text:
         return None
-    if text.isdigit():
+    # isascii: str.isdigit() is also true for digits such as "²" that float() rejects.
+    if text.isascii() and text.isdigit():
         return min(float(text), MAX_RETRY_AFTER_SECONDS)
     try:
         when = parsedate_to_datetime(text)
@@ -310,7 +311,9 @@ def error_from_response(
     if body:
         try:
             parsed = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+        except (ValueError, RecursionError):
+            # UnicodeDecodeError and JSONDecodeError are ValueErrors, and so is an integer
+            # past Python's int-string conversion limit; a deeply nested body recurses.
             parsed = None
     fields: Mapping[str, Any] = parsed if isinstance(parsed, Mapping) else {}
 

@@ -155,3 +155,16 @@ def test_retry_after_http_date() -> None:
     earlier = format_datetime(datetime(2026, 12, 4, 11, 0, 0, tzinfo=UTC), usegmt=True)
     assert parse_retry_after(later, now=now) == 30.0
     assert parse_retry_after(earlier, now=now) == 0.0
+
+
+def test_retry_after_non_ascii_digit_ignored() -> None:
+    """A digit that str.isdigit() accepts but float() rejects is ignored."""
+    assert parse_retry_after("\xb2") is None
+
+
+def test_error_deeply_nested_body_keeps_status() -> None:
+    """A body nested past the recursion limit still gives the status."""
+    error = error_from_response(400, b"[" * 200_000)
+    assert isinstance(error, NexmoValidationError)
+    assert error.status == 400
+    assert error.type == errors.ERROR_HTTP

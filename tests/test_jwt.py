@@ -94,3 +94,9 @@ def test_read_expiry_missing_or_mistyped(expiry: object) -> None:
     claims = {} if expiry is None else {"exp": expiry}
 
     assert _jwt.read_expiry(_unsigned_token(claims)) is None
+
+
+def test_claims_nested_past_recursion_limit() -> None:
+    """A payload nested deeper than the recursion limit reads as no claims."""
+    payload = base64.urlsafe_b64encode(b"[" * 5000).rstrip(b"=").decode("ascii")
+    assert _jwt.read_claims(f"e30.{payload}.sig") is None
