@@ -136,6 +136,7 @@ class StatusCollector:
         self._changed = threading.Condition()
         self._remaining = len(self.statuses)
         self._callbacks = 0
+        self._finished: set[str] = set()
 
     def listener_for(self, user_id: str, *, count_all: bool) -> _UserPagesListener:
         """Return the listener that counts ``user_id``'s sessions."""
@@ -148,11 +149,11 @@ class StatusCollector:
             self._changed.notify_all()
 
     def finish(self, status: UserStatus) -> None:
-        """Record that ``status`` is final."""
-        del status  # the listener has already filled it in
+        """Record that ``status`` is final; the listener has already filled it in."""
         with self._changed:
             self._callbacks += 1
             self._remaining -= 1
+            self._finished.add(status.user_id)
             self._changed.notify_all()
 
     def wait(self, idle_timeout: float) -> bool:
@@ -173,12 +174,14 @@ class StatusCollector:
         return True
 
     def unfinished(self) -> list[UserStatus]:
-        """Return the users still waiting for a result, in request order."""
-        return [
-            status
-            for status in self.statuses.values()
-            if status.error is None and status.pages == 0
-        ]
+        """Return the users still waiting for a result, in request order.
+
+        With ``count_all`` that includes users whose first pages have arrived but whose last
+        page has not.
+        """
+        with self._changed:
+            finished = set(self._finished)
+        return [status for status in self.statuses.values() if status.user_id not in finished]
 
 
 def request_statuses(
@@ -200,8 +203,13 @@ def request_statuses(
 
 @attrs.frozen
 class WalkResult:
-    """Every session id of one user in page order, and the number of pages walked."""
+    """Every session id of one user in page order, and the number of pages walked.
+
+    ``error`` is the failure that ended the walk early, and then ``session_ids`` and
+    ``pages`` cover only the pages read before it.
+    """
 
     user_id: str
     session_ids: tuple[str, ...]
     pages: int
+    error: NexmoApiError | None = None

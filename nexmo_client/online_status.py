@@ -13,7 +13,8 @@ The token is never taken from the command line, where other users of the machine
 in the process list, and never printed.
 
 Exit statuses: 0 when every user succeeded, 1 when any user (or the login) failed, 2 for a
-usage error, 130 after Ctrl-C.
+usage error, 130 after Ctrl-C. With ``--json`` every run that exits 0 or 1 prints exactly one
+JSON document on stdout, whose failures are error objects of one shape (see ``JSON_HELP``).
 """
 
 from __future__ import annotations
@@ -22,10 +23,11 @@ import argparse
 import contextlib
 import importlib.resources
 import json
+import math
 import os
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from pathlib import Path
 from typing import IO, Any
@@ -41,7 +43,12 @@ from nexmo_client._online_status_collect import (
     request_statuses,
 )
 from nexmo_client.client import NexmoClient
-from nexmo_client.errors import NexmoApiError, NexmoNotFoundError, NexmoPermissionError
+from nexmo_client.errors import (
+    NexmoApiError,
+    NexmoNotFoundError,
+    NexmoPermissionError,
+    NexmoTimeoutError,
+)
 from nexmo_client.pages import MAX_PAGE_SIZE, MIN_PAGE_SIZE, NexmoPageOrder, NexmoUserSessionsPage
 
 EXIT_OK = 0
@@ -53,12 +60,78 @@ HOST_VARIABLE = "NEXMO_API_URL"
 TOKEN_VARIABLE = "NEXMO_JWT"  # noqa: S105 - the name of an environment variable
 
 DEFAULT_TIMEOUT_SECONDS = 10.0
+# Upper bounds of --timeout and --retries. The tool waits up to (retries + 1) * timeout
+# seconds for one call, and thread waits raise OverflowError past threading.TIMEOUT_MAX,
+# which is about 49 days on Windows and larger elsewhere. These keep the wait near 4 days.
+MAX_TIMEOUT_SECONDS = 3600.0
+MAX_RETRIES = 100
 # A walk prints a progress line on stderr after every this many pages.
 PROGRESS_EVERY_PAGES = 10
 
 
+JSON_HELP = """\
+JSON output (--json): every run that exits 0 or 1 prints exactly one document on
+stdout. A usage error (exit 2) or Ctrl-C (exit 130) prints nothing on stdout.
+  users:   {"host", "api_version", "page_size", "order", "count_all", "error",
+            "users": [{"id", "name", "online", "sessions", "pages", "more_pages",
+                       "error"}, ...],
+            "online", "failed"}
+  --walk:  {"user_id", "page_size", "order", "pages", "total", "sessions", "error"}
+  error:   null, or {"type", "status", "message"}, for example
+           {"type": "user:error:not-found", "status": 404, "message": "..."}
+The top-level "error" is set when the login failed, and then every user carries the same
+error. "online" and "sessions" of a failed user, and "total" and "sessions" of a failed
+walk, are null."""
+
+
 class UsageError(Exception):
     """An invalid combination of arguments or environment: exit status 2."""
+
+
+def _bounded_int(minimum: int, maximum: int | None = None) -> Callable[[str], int]:
+    """Return an argparse ``type`` that accepts an int from ``minimum`` to ``maximum``.
+
+    argparse prefixes the message with the option's name, so a bad value reads as
+    ``argument --retries: invalid value '-1': expected an integer from 0 to 100``.
+    """
+    expected = (
+        f"an integer of at least {minimum}"
+        if maximum is None
+        else f"an integer from {minimum} to {maximum}"
+    )
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"invalid value {text!r}: expected {expected}"
+            ) from None
+        if value < minimum or (maximum is not None and value > maximum):
+            raise argparse.ArgumentTypeError(f"invalid value {text!r}: expected {expected}")
+        return value
+
+    return parse
+
+
+def _bounded_seconds(maximum: float) -> Callable[[str], float]:
+    """Return an argparse ``type`` that accepts a finite number of seconds in (0, maximum]."""
+    expected = f"a number of seconds greater than 0 and at most {maximum:g}"
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"invalid value {text!r}: expected {expected}"
+            ) from None
+        # float() accepts "nan" and "inf", and NaN fails every comparison, so finiteness is
+        # checked first.
+        if not math.isfinite(value) or not 0 < value <= maximum:
+            raise argparse.ArgumentTypeError(f"invalid value {text!r}: expected {expected}")
+        return value
+
+    return parse
 
 
 @attrs.frozen
@@ -79,15 +152,18 @@ def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of ``nexmo-online-status``."""
     parser = argparse.ArgumentParser(
         prog="nexmo-online-status",
+        # Keeps the line breaks of the epilog's JSON shapes. The description and epilog are
+        # therefore wrapped by hand.
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         description=(
-            "Show which users are online, from the first page of their sessions. Without "
-            f"--host or {HOST_VARIABLE}, the tool starts a stand-in Conversation API server "
+            "Show which users are online, from the first page of their sessions. Without\n"
+            f"--host or {HOST_VARIABLE}, the tool starts a stand-in Conversation API server\n"
             "inside the process with demo data and logs in as a demo user."
         ),
         epilog=(
-            f"The token comes from {TOKEN_VARIABLE} or --token-file, never from a command-line "
-            "value. Exit status: 0 when every user succeeded, 1 when any failed, 2 for usage "
-            "errors, 130 after Ctrl-C."
+            f"The token comes from {TOKEN_VARIABLE} or --token-file, never from a command-line\n"
+            "value. Exit status: 0 when every user succeeded, 1 when any user or the login\n"
+            "failed, 2 for usage errors, 130 after Ctrl-C.\n\n" + JSON_HELP
         ),
     )
     parser.add_argument(
@@ -101,7 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing = parser.add_argument_group("listing")
     listing.add_argument(
         "--page-size",
-        type=int,
+        type=_bounded_int(MIN_PAGE_SIZE, MAX_PAGE_SIZE),
         metavar="N",
         default=10,
         help=f"sessions per page, {MIN_PAGE_SIZE} to {MAX_PAGE_SIZE} (default: 10)",
@@ -157,44 +233,36 @@ def build_parser() -> argparse.ArgumentParser:
     client = parser.add_argument_group("client settings")
     client.add_argument(
         "--timeout",
-        type=float,
+        type=_bounded_seconds(MAX_TIMEOUT_SECONDS),
         default=DEFAULT_TIMEOUT_SECONDS,
         metavar="SECONDS",
-        help="connect timeout, read timeout and deadline of each HTTP attempt, in seconds; "
-        "a whole call, retries included, may take (retries + 1) times this "
-        f"(default: {DEFAULT_TIMEOUT_SECONDS:g})",
+        help="connect timeout, read timeout and deadline of each HTTP attempt, in seconds, "
+        f"at most {MAX_TIMEOUT_SECONDS:g}; a whole call, retries included, may take "
+        f"(retries + 1) times this (default: {DEFAULT_TIMEOUT_SECONDS:g})",
     )
     client.add_argument(
         "--retries",
-        type=int,
+        type=_bounded_int(0, MAX_RETRIES),
         default=2,
         metavar="N",
-        help="retries of a request after a connection failure, a timeout or a 429/502/503/504 "
-        "(default: 2)",
+        help="retries of a request after a connection failure, a timeout or a 429/502/503/504, "
+        f"0 to {MAX_RETRIES} (default: 2)",
     )
     client.add_argument(
         "--max-workers",
-        type=int,
+        type=_bounded_int(1),
         default=8,
         metavar="N",
-        help="HTTP requests in flight at once (default: 8)",
+        help="HTTP requests in flight at once, 1 or more (default: 8)",
     )
     return parser
 
 
 def _check_arguments(parser: argparse.ArgumentParser, arguments: argparse.Namespace) -> None:
-    """Reject invalid values and combinations with ``parser.error`` (exit status 2)."""
-    if not MIN_PAGE_SIZE <= arguments.page_size <= MAX_PAGE_SIZE:
-        parser.error(
-            f"invalid --page-size {arguments.page_size}: expected {MIN_PAGE_SIZE} to "
-            f"{MAX_PAGE_SIZE}"
-        )
-    if arguments.timeout <= 0:
-        parser.error(f"invalid --timeout {arguments.timeout:g}: expected a positive number")
-    if arguments.retries < 0:
-        parser.error(f"invalid --retries {arguments.retries}: expected 0 or more")
-    if arguments.max_workers < 1:
-        parser.error(f"invalid --max-workers {arguments.max_workers}: expected 1 or more")
+    """Reject invalid combinations with ``parser.error`` (exit status 2).
+
+    Each numeric option's range is checked by its argparse ``type`` already.
+    """
     if arguments.walk is not None and arguments.user_ids:
         parser.error("--walk takes exactly one user id: give no other user ids with it")
     if arguments.host is not None:
@@ -266,9 +334,12 @@ def embedded_target(*, show_token: bool, stderr: IO[str]) -> Iterator[Target]:
     try:
         from nexmo_client.testing import StandInServer, Store
     except ImportError as error:
+        # The project is not published on PyPI, so the extra is installed from the checkout.
         raise UsageError(
-            f"the embedded stand-in server cannot start ({error}): install the testing extra "
-            "with pip install 'nexmo-client[testing]', or give --host and a token"
+            "the embedded stand-in server cannot start, because it needs PyJWT[crypto] and "
+            f"importing {error.name or 'it'} failed. Install the project's testing extra from "
+            "the checkout with python -m pip install '.[testing]', or run scripts/demo.sh, "
+            "which installs it, or give --host and a token for another server"
         ) from None
 
     with demo_seed_path() as path:
@@ -330,10 +401,17 @@ def _wait_seconds(arguments: argparse.Namespace) -> float:
     return _total_deadline(arguments) + 5.0
 
 
+def _callback_timeout(arguments: argparse.Namespace) -> NexmoTimeoutError:
+    """Return the error for a callback that did not arrive within the safety-net wait."""
+    return NexmoTimeoutError(
+        f"timed out waiting for the client's callback ({_wait_seconds(arguments):g} s)"
+    )
+
+
 def _log_in(
     client: NexmoClient, token: str, arguments: argparse.Namespace, stderr: IO[str]
-) -> bool:
-    """Log in with ``token``, wait for it, and return whether the tool should go on.
+) -> NexmoApiError | None:
+    """Log in with ``token``, wait for it, and return the error that stops the tool, or None.
 
     A login that fails because the token was rejected or the server is unreachable stops
     the tool, because every later call would fail the same way. A login that only fails to
@@ -345,18 +423,31 @@ def _log_in(
         user = future.result(timeout=_wait_seconds(arguments))
     except (NexmoNotFoundError, NexmoPermissionError) as error:
         print(f"login: {describe_error(error)}; going on without a current user", file=stderr)
-        return True
+        return None
     except NexmoApiError as error:
         print(f"login: {describe_error(error)}", file=stderr)
-        return False
+        return error
     except TimeoutError:
-        print("login: timed out waiting for the client's callback", file=stderr)
-        return False
+        timeout = _callback_timeout(arguments)
+        print(f"login: {describe_error(timeout)}", file=stderr)
+        return timeout
     if user is not None and arguments.host is not None:
         print(
             f"Logged in to {client.rest_environment_host} as {user.name} ({user.id}).", file=stderr
         )
-    return True
+    return None
+
+
+def _error_json(error: NexmoApiError | None) -> dict[str, Any] | None:
+    """Return the JSON error object of the documents, the same for users, walks and logins."""
+    if error is None:
+        return None
+    return {"type": error.type, "status": error.status, "message": error.message}
+
+
+def _print_json(document: dict[str, Any], stdout: IO[str]) -> None:
+    json.dump(document, stdout, indent=2)
+    print(file=stdout)
 
 
 # ----------------------------------------------------------------------------- status mode
@@ -383,24 +474,23 @@ def _print_status_table(statuses: Sequence[UserStatus], stdout: IO[str]) -> None
         print("  ".join([*cells, row[3]]), file=stdout)
 
 
-def _error_json(error: NexmoApiError | None) -> dict[str, Any] | None:
-    if error is None:
-        return None
-    return {"type": error.type, "status": error.status, "message": error.message}
-
-
-def _print_status_json(
+def status_document(
     statuses: Sequence[UserStatus],
     arguments: argparse.Namespace,
     url: str,
-    stdout: IO[str],
-) -> None:
-    document = {
+    error: NexmoApiError | None = None,
+) -> dict[str, Any]:
+    """Return the ``--json`` document of the users mode; its shape is in ``JSON_HELP``.
+
+    ``error`` is the failure that stopped the run before any user was read (the login).
+    """
+    return {
         "host": url,
         "api_version": arguments.api_version,
         "page_size": arguments.page_size,
         "order": arguments.order,
         "count_all": arguments.count_all,
+        "error": _error_json(error),
         "users": [
             {
                 "id": status.user_id,
@@ -416,8 +506,6 @@ def _print_status_json(
         "online": sum(1 for status in statuses if status.online),
         "failed": sum(1 for status in statuses if status.error is not None),
     }
-    json.dump(document, stdout, indent=2)
-    print(file=stdout)
 
 
 def run_status(
@@ -428,7 +516,11 @@ def run_status(
     stdout: IO[str],
     stderr: IO[str],
 ) -> int:
-    """Request every user's first page at once, wait for all, print the table or JSON."""
+    """Request every user's first page at once, wait for all, print the table or JSON.
+
+    A user whose callback does not come within the safety-net wait is reported with a
+    ``NexmoTimeoutError``, so the output still lists every user.
+    """
     # dict.fromkeys drops repeated ids and keeps the order the user gave.
     collector = StatusCollector(dict.fromkeys(user_ids), names=target.names)
     request_statuses(
@@ -439,17 +531,21 @@ def run_status(
         count_all=arguments.count_all,
     )
 
-    if not collector.wait(_wait_seconds(arguments)):
-        for status in collector.unfinished():
-            print(f"{status.user_id}: timed out waiting for the client's callback", file=stderr)
-        return EXIT_FAILED
-
     statuses = list(collector.statuses.values())
+    if not collector.wait(_wait_seconds(arguments)):
+        # A late callback may still change an unfinished status, so the output shows copies.
+        unfinished = {status.user_id for status in collector.unfinished()}
+        timeout = _callback_timeout(arguments)
+        statuses = [
+            attrs.evolve(status, error=timeout) if status.user_id in unfinished else status
+            for status in statuses
+        ]
+
     for status in statuses:
         if status.error is not None:
             print(f"{status.user_id}: {describe_error(status.error)}", file=stderr)
     if arguments.json:
-        _print_status_json(statuses, arguments, target.url, stdout)
+        _print_json(status_document(statuses, arguments, target.url), stdout)
     else:
         _print_status_table(statuses, stdout)
 
@@ -467,32 +563,51 @@ def walk_sessions(
 ) -> WalkResult:
     """Fetch every page of ``user_id`` in order, one request at a time.
 
-    Prints a progress line on stderr every ``PROGRESS_EVERY_PAGES`` pages.
-
-    Raises:
-        NexmoApiError: a page request failed, and the pages before it are discarded.
-        TimeoutError: a callback did not arrive within the safety-net wait.
+    Prints a progress line on stderr every ``PROGRESS_EVERY_PAGES`` pages. A failed page
+    request, or a callback that does not come within the safety-net wait, ends the walk:
+    the result then carries the error and the pages read before it.
     """
     wait = _wait_seconds(arguments)
-    future: Future[NexmoUserSessionsPage] = client.get_user_sessions(
-        user_id, arguments.page_size, NexmoPageOrder(arguments.order)
-    )
     session_ids: list[str] = []
     pages = 0
     started = time.monotonic()
-    while True:
-        page = future.result(timeout=wait)
-        pages += 1
-        session_ids.extend(session.id for session in page)
-        if pages % PROGRESS_EVERY_PAGES == 0:
-            print(
-                f"{user_id}: {pages} pages, {len(session_ids)} sessions so far "
-                f"({time.monotonic() - started:.1f} s)",
-                file=stderr,
-            )
-        if not page.has_next():
-            return WalkResult(user_id=user_id, session_ids=tuple(session_ids), pages=pages)
-        future = page.get_next()
+    try:
+        future: Future[NexmoUserSessionsPage] = client.get_user_sessions(
+            user_id, arguments.page_size, NexmoPageOrder(arguments.order)
+        )
+        while True:
+            page = future.result(timeout=wait)
+            pages += 1
+            session_ids.extend(session.id for session in page)
+            if pages % PROGRESS_EVERY_PAGES == 0:
+                print(
+                    f"{user_id}: {pages} pages, {len(session_ids)} sessions so far "
+                    f"({time.monotonic() - started:.1f} s)",
+                    file=stderr,
+                )
+            if not page.has_next():
+                return WalkResult(user_id=user_id, session_ids=tuple(session_ids), pages=pages)
+            future = page.get_next()
+    except NexmoApiError as error:
+        failure: NexmoApiError = error
+    except TimeoutError:
+        # NexmoTimeoutError is a TimeoutError too, but the clause above takes it first.
+        failure = _callback_timeout(arguments)
+    return WalkResult(user_id=user_id, session_ids=tuple(session_ids), pages=pages, error=failure)
+
+
+def walk_document(result: WalkResult, arguments: argparse.Namespace) -> dict[str, Any]:
+    """Return the ``--json`` document of ``--walk``; its shape is in ``JSON_HELP``."""
+    failed = result.error is not None
+    return {
+        "user_id": result.user_id,
+        "page_size": arguments.page_size,
+        "order": arguments.order,
+        "pages": result.pages,
+        "total": None if failed else len(result.session_ids),
+        "sessions": None if failed else list(result.session_ids),
+        "error": _error_json(result.error),
+    }
 
 
 def run_walk(
@@ -502,28 +617,18 @@ def run_walk(
     stdout: IO[str],
     stderr: IO[str],
 ) -> int:
-    """Walk one user's pages and print the session ids, the page count and the total."""
-    try:
-        result = walk_sessions(client, user_id, arguments, stderr)
-    except NexmoApiError as error:
-        print(f"{user_id}: {describe_error(error)}", file=stderr)
-        return EXIT_FAILED
-    except TimeoutError:
-        print(f"{user_id}: timed out waiting for the client's callback", file=stderr)
-        return EXIT_FAILED
+    """Walk one user's pages and print the session ids, the page count and the total.
+
+    A failed walk prints its error on stderr and, with ``--json``, the document with the
+    error on stdout. Without ``--json`` it prints nothing on stdout.
+    """
+    result = walk_sessions(client, user_id, arguments, stderr)
+    if result.error is not None:
+        print(f"{user_id}: {describe_error(result.error)}", file=stderr)
 
     if arguments.json:
-        document = {
-            "user_id": result.user_id,
-            "page_size": arguments.page_size,
-            "order": arguments.order,
-            "pages": result.pages,
-            "total": len(result.session_ids),
-            "sessions": list(result.session_ids),
-        }
-        json.dump(document, stdout, indent=2)
-        print(file=stdout)
-    else:
+        _print_json(walk_document(result, arguments), stdout)
+    elif result.error is None:
         for session_id in result.session_ids:
             print(session_id, file=stdout)
         print(
@@ -531,7 +636,7 @@ def run_walk(
             f"(page size {arguments.page_size}, order {arguments.order})",
             file=stdout,
         )
-    return EXIT_OK
+    return EXIT_OK if result.error is None else EXIT_FAILED
 
 
 # ------------------------------------------------------------------------------------ main
@@ -575,11 +680,33 @@ def _run_with_client(
     stdout: IO[str],
     stderr: IO[str],
 ) -> int:
-    if not _log_in(client, target.token, arguments, stderr):
+    login_error = _log_in(client, target.token, arguments, stderr)
+    if login_error is not None:
+        if arguments.json:
+            _print_login_failure_json(login_error, target, user_ids, arguments, stdout)
         return EXIT_FAILED
     if arguments.walk is not None:
         return run_walk(client, arguments.walk, arguments, stdout, stderr)
     return run_status(client, target, user_ids, arguments, stdout, stderr)
+
+
+def _print_login_failure_json(
+    error: NexmoApiError,
+    target: Target,
+    user_ids: Sequence[str],
+    arguments: argparse.Namespace,
+    stdout: IO[str],
+) -> None:
+    """Print the document of a run that the login stopped: every user failed with its error."""
+    if arguments.walk is not None:
+        result = WalkResult(user_id=arguments.walk, session_ids=(), pages=0, error=error)
+        _print_json(walk_document(result, arguments), stdout)
+        return
+    statuses = [
+        UserStatus(user_id, name=target.names.get(user_id), error=error)
+        for user_id in dict.fromkeys(user_ids)
+    ]
+    _print_json(status_document(statuses, arguments, target.url, error), stdout)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

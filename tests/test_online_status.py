@@ -6,6 +6,7 @@ expected status, count and session id comes from the seed itself.
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import os
@@ -23,7 +24,7 @@ import pytest
 
 from nexmo_client import online_status
 from nexmo_client._online_status_collect import StatusCollector, describe_error
-from nexmo_client.errors import NexmoConnectionError, NexmoNotFoundError
+from nexmo_client.errors import NexmoConnectionError, NexmoNotFoundError, NexmoTimeoutError
 from nexmo_client.testing import StandInServer, Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -228,6 +229,32 @@ def test_walk_unknown_user_fails() -> None:
     assert result.stdout == ""
 
 
+def test_walk_unknown_user_json_error() -> None:
+    """A failed --json walk prints one document whose error has the per-user shape."""
+    result = run_tool("--json", "--walk", UNKNOWN_USER_ID)
+
+    assert result.returncode == 1
+    document = json.loads(result.stdout)
+    assert document["user_id"] == UNKNOWN_USER_ID
+    assert document["pages"] == 0
+    assert document["total"] is None
+    assert document["sessions"] is None
+    assert document["error"]["type"] == "user:error:not-found"
+    assert document["error"]["status"] == 404
+    assert document["error"]["message"]
+    assert set(document["error"]) == {"type", "status", "message"}
+
+
+def test_walk_json_success_has_null_error() -> None:
+    """A successful --json walk carries an error key whose value is null."""
+    result = run_tool("--json", "--walk", ONLINE["id"])
+
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["error"] is None
+    assert document["total"] == len(ONLINE["sessions"])
+
+
 # ------------------------------------------------------------------------------ errors
 
 
@@ -249,10 +276,70 @@ def test_unknown_user_json_error() -> None:
     result = run_tool("--json", UNKNOWN_USER_ID)
 
     assert result.returncode == 1
-    entry = json.loads(result.stdout)["users"][0]
+    document = json.loads(result.stdout)
+    entry = document["users"][0]
     assert entry["online"] is None
     assert entry["error"]["type"] == "user:error:not-found"
     assert entry["error"]["status"] == 404
+    assert set(entry["error"]) == {"type", "status", "message"}
+    assert document["error"] is None
+
+
+@pytest.mark.parametrize("mode", [["--walk", ONLINE["id"]], [ONLINE["id"], OFFLINE["id"]]])
+def test_login_failure_json_document(
+    closed_port: int, seeded_server: StandInServer, mode: list[str]
+) -> None:
+    """A login that cannot connect still prints one --json document with the error."""
+    # A real JWT, so that login sends a request to find its user and fails on the port.
+    token = seeded_server.mint_token(USERS[0]["name"])
+
+    result = run_tool(
+        "--json",
+        "--host",
+        f"http://127.0.0.1:{closed_port}",
+        "--retries",
+        "0",
+        *mode,
+        environment={"NEXMO_JWT": token},
+    )
+
+    assert result.returncode == 1
+    assert result.stderr.startswith("login: connection failed")
+    document = json.loads(result.stdout)
+    error = document["error"]
+    assert set(error) == {"type", "status", "message"}
+    assert error["type"] == "error:network:connection"
+    assert error["status"] is None
+    assert token not in result.stdout
+    if "--walk" in mode:
+        assert document["user_id"] == ONLINE["id"]
+        assert document["sessions"] is None
+        assert document["total"] is None
+    else:
+        assert [entry["id"] for entry in document["users"]] == [ONLINE["id"], OFFLINE["id"]]
+        assert [entry["error"] for entry in document["users"]] == [error, error]
+        assert [entry["online"] for entry in document["users"]] == [None, None]
+        assert document["failed"] == 2
+
+
+def test_rejected_token_json_document(seeded_server: StandInServer) -> None:
+    """A login that the server rejects with 401 prints the 401 in the --json document."""
+    with StandInServer(Store.from_seed_file(SEED_FILE)) as other:
+        foreign_token = other.mint_token(USERS[0]["name"])
+
+    result = run_tool(
+        "--json",
+        "--host",
+        seeded_server.url,
+        ONLINE["id"],
+        environment={"NEXMO_JWT": foreign_token},
+    )
+
+    assert result.returncode == 1
+    document = json.loads(result.stdout)
+    assert document["error"]["type"] == "system:error:invalid-token"
+    assert document["error"]["status"] == 401
+    assert document["users"][0]["error"] == document["error"]
 
 
 def test_bad_token_names_401(seeded_server: StandInServer) -> None:
@@ -307,14 +394,27 @@ def test_unreachable_host_fails_fast(closed_port: int) -> None:
     [
         (["--host", "http://127.0.0.1:9", "USR-1"], "missing token"),
         (["--host", "ftp://example.invalid", "USR-1"], "invalid host"),
-        (["--page-size", "0"], "invalid --page-size 0"),
-        (["--page-size", "101"], "invalid --page-size 101"),
+        (["--page-size", "0"], "argument --page-size: invalid value '0'"),
+        (["--page-size", "101"], "argument --page-size: invalid value '101'"),
+        (["--page-size", "nan"], "argument --page-size: invalid value 'nan'"),
         (["--order", "sideways"], "invalid choice"),
         (["--walk", "USR-1", "USR-2"], "--walk takes exactly one user id"),
         (["--token-file", "token.txt"], "--token-file needs --host"),
         (["--host", "http://127.0.0.1:9", "--show-token", "USR-1"], "--show-token only"),
         (["--host", "http://127.0.0.1:9"], "give at least one user id"),
-        (["--timeout", "0"], "invalid --timeout"),
+        (["--timeout", "0"], "argument --timeout: invalid value '0'"),
+        (["--timeout", "-1"], "argument --timeout: invalid value '-1'"),
+        (["--timeout", "nan"], "argument --timeout: invalid value 'nan'"),
+        (["--timeout", "inf"], "argument --timeout: invalid value 'inf'"),
+        (["--timeout=-inf"], "argument --timeout: invalid value '-inf'"),
+        (["--timeout", "1e300"], "argument --timeout: invalid value '1e300'"),
+        (["--timeout", "soon"], "argument --timeout: invalid value 'soon'"),
+        (["--retries", "-1"], "argument --retries: invalid value '-1'"),
+        (["--retries", "101"], "argument --retries: invalid value '101'"),
+        (["--retries", "1.5"], "argument --retries: invalid value '1.5'"),
+        (["--retries", "inf"], "argument --retries: invalid value 'inf'"),
+        (["--max-workers", "0"], "argument --max-workers: invalid value '0'"),
+        (["--max-workers", "nan"], "argument --max-workers: invalid value 'nan'"),
     ],
 )
 def test_usage_errors_exit_two(arguments: list[str], message: str) -> None:
@@ -324,6 +424,49 @@ def test_usage_errors_exit_two(arguments: list[str], message: str) -> None:
     assert result.returncode == 2
     assert message in result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith("nexmo-online-status: error:")
+    assert result.stdout == ""
+
+
+def test_largest_numbers_wait_within_limit() -> None:
+    """The largest --timeout and --retries give a wait that thread waits accept."""
+    arguments = online_status.build_parser().parse_args(
+        [
+            "--timeout",
+            str(online_status.MAX_TIMEOUT_SECONDS),
+            "--retries",
+            str(online_status.MAX_RETRIES),
+        ]
+    )
+
+    assert arguments.timeout == online_status.MAX_TIMEOUT_SECONDS
+    assert arguments.retries == online_status.MAX_RETRIES
+    # threading.TIMEOUT_MAX is smallest on Windows, about 49.7 days.
+    assert online_status._wait_seconds(arguments) < min(threading.TIMEOUT_MAX, 4_294_967.0)
+
+
+def test_missing_stand_in_dependency_exits_two() -> None:
+    """Without PyJWT the tool exits 2 and names the project's testing extra from the checkout."""
+    code = (
+        "import sys\n"
+        "sys.modules['jwt'] = None\n"
+        "from nexmo_client.online_status import main\n"
+        "raise SystemExit(main([]))\n"
+    )
+
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+        cwd=ROOT,
+        check=False,
+    )
+
+    assert result.returncode == 2
+    assert "python -m pip install '.[testing]'" in result.stderr
+    assert "scripts/demo.sh" in result.stderr
+    assert "nexmo-client[testing]" not in result.stderr
+    assert "Traceback" not in result.stderr
     assert result.stdout == ""
 
 
@@ -538,6 +681,58 @@ def test_collector_wait_times_out() -> None:
     assert collector.wait(0.05) is False
     assert [status.user_id for status in collector.unfinished()] == ["USR-1"]
     assert collector.statuses["USR-1"].name == "alice"
+
+
+def test_collector_page_with_next_unfinished() -> None:
+    """A user with a page counted but no last page yet is still unfinished."""
+    collector = StatusCollector(["USR-1", "USR-2"])
+    # What a --count-all listener does with a first page that has a next page.
+    collector.statuses["USR-1"].pages = 1
+    collector.record_page()
+    collector.listener_for("USR-2", count_all=True).on_error(
+        NexmoNotFoundError("gone", type="user:error:not-found", status=404)
+    )
+
+    assert [status.user_id for status in collector.unfinished()] == ["USR-1"]
+
+
+class SilentClient:
+    """A stand-in for NexmoClient whose calls never deliver a callback, as if one were lost."""
+
+    def __init__(self) -> None:
+        self.user_ids: list[str] = []
+
+    def get_user_sessions(self, user_id: str, *arguments: object) -> None:
+        self.user_ids.append(user_id)
+
+
+def test_status_lost_callback_reports_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A user whose callback never comes is a timeout error in the one --json document."""
+    monkeypatch.setattr(online_status, "_wait_seconds", lambda arguments: 0.05)
+    arguments = online_status.build_parser().parse_args(["--json", "USR-1", "USR-2"])
+    target = online_status.Target(url="http://127.0.0.1:9", token="opaque-token")
+    client = SilentClient()
+    stdout, stderr = io.StringIO(), io.StringIO()
+
+    status = online_status.run_status(
+        client,  # type: ignore[arg-type]
+        target,
+        ["USR-1", "USR-2"],
+        arguments,
+        stdout,
+        stderr,
+    )
+
+    assert status == online_status.EXIT_FAILED
+    assert client.user_ids == ["USR-1", "USR-2"]
+    document = json.loads(stdout.getvalue())
+    assert document["failed"] == 2
+    for entry in document["users"]:
+        assert entry["error"]["type"] == NexmoTimeoutError.default_type
+        assert entry["error"]["status"] is None
+        assert "timed out waiting for the client's callback" in entry["error"]["message"]
+        assert entry["online"] is None
+    assert "USR-1: timed out" in stderr.getvalue()
 
 
 def test_collector_records_error() -> None:

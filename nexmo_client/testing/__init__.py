@@ -1,7 +1,8 @@
 """A stand-in Conversation API server, for tests and demos now that the real service is gone.
 
 It is a real HTTP/1.1 server with keep-alive on 127.0.0.1, by default on a free port. It
-serves, under both ``/v1`` and ``/v0.3``:
+needs PyJWT[crypto], which the project's ``testing`` extra installs (``python -m pip install
+'.[testing]'`` from the checkout). It serves, under both ``/v1`` and ``/v0.3``:
 
 - ``GET /users`` (paginated, items under ``_embedded.users``, optional exact ``name`` filter),
 - ``GET /users/{user_id}`` (``id``, ``name``, ``display_name``, ``image_url``, ``_links``),
@@ -104,8 +105,23 @@ for example ``users[1].sessions[0].created_at``, and unknown keys are rejected a
 
 Loggers: ``nexmo_client.testing.server`` logs each request at INFO (never the
 ``Authorization`` header) and errors at WARNING and above. ``nexmo_client.testing.cli`` logs
-the command line's start and stop at INFO.
+the command line's start and stop at INFO, and a WARNING when it listens on an address other
+than loopback.
 """
+
+try:
+    # PyJWT and cryptography are not dependencies of the client, only of this package, so a
+    # missing one is named here with the install command rather than deep in an import chain.
+    import cryptography.hazmat.primitives.asymmetric.rsa  # noqa: F401
+    import jwt  # noqa: F401
+except ImportError as error:
+    raise ImportError(
+        f"nexmo_client.testing (the stand-in server) cannot import {error.name or 'PyJWT'}: "
+        "it needs PyJWT[crypto], which the project's testing extra installs. From the "
+        "nexmo_client checkout, run python -m pip install '.[testing]', or run "
+        "scripts/demo.sh, which installs it into .venv.",
+        name=error.name,
+    ) from error
 
 from nexmo_client.testing._faults import Fault
 from nexmo_client.testing._server import RecordedRequest, StandInServer

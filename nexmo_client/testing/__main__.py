@@ -7,6 +7,7 @@ to the second, so that scripts can read them. Everything else goes to the log on
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import logging
 import math
 import signal
@@ -15,9 +16,13 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
+from urllib.parse import urlsplit
+
+from cryptography.exceptions import UnsupportedAlgorithm
 
 from nexmo_client.testing._server import StandInServer
 from nexmo_client.testing._store import Store
+from nexmo_client.testing._tokens import load_private_key
 
 logger = logging.getLogger("nexmo_client.testing.cli")
 
@@ -58,7 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--host",
         default="127.0.0.1",
-        help="address to listen on (default: 127.0.0.1, reachable from this machine only)",
+        help=(
+            "address to listen on (default: 127.0.0.1, reachable from this machine only). "
+            "Any other address logs a WARNING, because other machines can then reach the server"
+        ),
     )
     parser.add_argument(
         "--port",
@@ -104,6 +112,58 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def read_private_key(path: Path) -> bytes:
+    """Read the ``--private-key`` file and check that it contains a usable key.
+
+    Raises:
+        ValueError: the file cannot be read, or it is not an unencrypted PEM RSA private key
+            of at least 2048 bits. The message names the file.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ValueError(f"cannot read --private-key {path}: {error.strerror or error}") from error
+    try:
+        load_private_key(data)
+    except (ValueError, TypeError, UnsupportedAlgorithm) as error:
+        raise ValueError(
+            f"invalid --private-key {path}: expected an unencrypted PEM RSA private key of at "
+            f"least 2048 bits ({error})"
+        ) from error
+    return data
+
+
+def warn_unless_loopback(url: str) -> None:
+    """Log a WARNING when the server at ``url`` listens on an address other than loopback.
+
+    ``url`` is the server's own URL, whose host is the address it is bound to. The stand-in
+    accepts every token signed with its key and has no TLS, so it is meant for one machine.
+    An unspecified address such as 0.0.0.0 also ends up in the links of every response,
+    where clients cannot use it.
+    """
+    host = urlsplit(url).hostname or ""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    if address is not None and address.is_loopback:
+        return
+    if address is not None and address.is_unspecified:
+        logger.warning(
+            "listening on %s, every address of this machine: other machines can reach this "
+            "server, and its URL and response links name %s, which clients cannot connect "
+            "to. Pass --host 127.0.0.1, or the address that clients should use.",
+            host,
+            url,
+        )
+        return
+    logger.warning(
+        "listening on %s, which is not a loopback address: other machines can reach this "
+        "server. Pass --host 127.0.0.1 to serve this machine only.",
+        host,
+    )
+
+
 class _Interrupted(Exception):
     """Raised in the main thread by the SIGTERM handler, so that it ends like Ctrl-C."""
 
@@ -124,7 +184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         store = Store.from_seed_file(options.seed) if options.seed else Store()
-        private_key = options.private_key.read_bytes() if options.private_key else None
+        private_key = read_private_key(options.private_key) if options.private_key else None
         server = StandInServer(
             store,
             host=options.host,
@@ -153,6 +213,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         logger.info(
             "serving %d users; application id %s", len(store.users()), server.application_id
         )
+        warn_unless_loopback(server.url)
         print(server.url, flush=True)
         if token is not None:
             # The stand-in's own throwaway key signed this token, so printing it is safe.

@@ -39,7 +39,14 @@ class TokenRejectedError(Exception):
         self.detail = detail
 
 
-def _load_private_key(private_key_pem: bytes | str | None) -> rsa.RSAPrivateKey:
+def load_private_key(private_key_pem: bytes | str | None) -> rsa.RSAPrivateKey:
+    """Load an unencrypted PEM RSA private key of at least 2048 bits, or generate one for None.
+
+    Raises:
+        ValueError: the data is not PEM, not a private key, not RSA, or too short.
+        TypeError: the key is encrypted (cryptography raises TypeError for that).
+        cryptography.exceptions.UnsupportedAlgorithm: cryptography cannot read the key type.
+    """
     if private_key_pem is None:
         return rsa.generate_private_key(public_exponent=65537, key_size=_MIN_KEY_BITS)
     data = private_key_pem.encode("ascii") if isinstance(private_key_pem, str) else private_key_pem
@@ -91,6 +98,46 @@ def acl_covers(acl: object, segments: Sequence[str]) -> bool:
     return False
 
 
+_TIME_CLAIMS = ("exp", "iat", "nbf")
+
+
+def _json_type(value: object) -> str:
+    """Return the JSON type name of a decoded JSON value, for error messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"
+
+
+def _check_time_claim_types(token: str) -> None:
+    """Raise ``jwt.InvalidTokenError`` unless ``exp``, ``iat`` and ``nbf``, where present, are
+    finite JSON numbers.
+
+    RFC 7519 makes these NumericDate values, which are JSON numbers. PyJWT 2.15 converts them
+    with ``int()`` instead of checking them, so it accepts ``"1750000000"`` and reads ``true``
+    as 1, which it then reports as expired. The payload is read here without verifying the
+    signature, because only the types are checked. The signed token is verified next.
+    """
+    payload = jwt.decode(token, options={"verify_signature": False})
+    for name in _TIME_CLAIMS:
+        if name not in payload:
+            continue
+        value = payload[name]
+        # bool is a subclass of int, and Python's json module reads NaN and Infinity, which
+        # JSON itself does not have.
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise jwt.InvalidTokenError(
+                f"The {name} claim must be a JSON number of seconds, not {_json_type(value)}"
+            )
+        if not math.isfinite(value):
+            raise jwt.InvalidTokenError(f"The {name} claim must be a finite number of seconds")
+
+
 class TokenAuthority:
     """The application key and id: mints client tokens and checks the ones requests carry.
 
@@ -98,7 +145,7 @@ class TokenAuthority:
     """
 
     def __init__(self, private_key_pem: bytes | str | None, application_id: str | None) -> None:
-        self._private_key = _load_private_key(private_key_pem)
+        self._private_key = load_private_key(private_key_pem)
         self._public_key = self._private_key.public_key()
         self.application_id = application_id or str(uuid.uuid4())
 
@@ -145,7 +192,8 @@ class TokenAuthority:
         Raises:
             TokenRejectedError: 401 ``missing-token`` without a Bearer token. 401
                 ``invalid-token`` for a bad signature, an algorithm other than RS256, a
-                malformed token, another application, or a missing ``sub`` or ``exp``. 401
+                malformed token, another application, a missing ``sub`` or ``exp``, or an
+                ``exp``, ``iat`` or ``nbf`` that is not a finite JSON number. 401
                 ``expired-token`` past ``exp`` plus the leeway. 403 ``permission`` when the
                 ``acl`` claim is missing or covers none of the path.
         """
@@ -163,6 +211,7 @@ class TokenAuthority:
             )
 
         try:
+            _check_time_claim_types(token)
             claims: dict[str, Any] = jwt.decode(
                 token,
                 self._public_key,

@@ -1,4 +1,4 @@
-"""The stand-in server's command line, run as a subprocess."""
+"""The stand-in server's command line, mostly run as a subprocess, and its import errors."""
 
 from __future__ import annotations
 
@@ -17,6 +17,10 @@ from typing import IO
 import jwt
 import pytest
 import requests
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+from nexmo_client.testing.__main__ import warn_unless_loopback
 
 pytestmark = pytest.mark.slow
 
@@ -200,3 +204,127 @@ def test_bad_seed_file(tmp_path: Path) -> None:
 
     assert result.returncode == 2
     assert "users[0].name" in result.stderr
+
+
+def _pem(key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey, password: bytes | None) -> bytes:
+    """Return a private key as PKCS#8 PEM, encrypted when ``password`` is given."""
+    encryption: serialization.KeySerializationEncryption = (
+        serialization.NoEncryption()
+        if password is None
+        else serialization.BestAvailableEncryption(password)
+    )
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
+    )
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(b"not a key\n", id="text"),
+        pytest.param(b"", id="empty"),
+        pytest.param(_pem(ec.generate_private_key(ec.SECP256R1()), None), id="ec-key"),
+        pytest.param(
+            _pem(rsa.generate_private_key(public_exponent=65537, key_size=2048), b"secret"),
+            id="encrypted",
+        ),
+        pytest.param(
+            rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            .public_key()
+            .public_bytes(
+                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+            ),
+            id="public-key",
+        ),
+    ],
+)
+def test_bad_private_key_file(tmp_path: Path, content: bytes) -> None:
+    """A --private-key file without a usable RSA key exits 2, naming the file and the format."""
+    path = tmp_path / "application.key"
+    path.write_bytes(content)
+
+    result = subprocess.run(
+        [*COMMAND, "--private-key", str(path)], capture_output=True, text=True, timeout=30
+    )
+
+    assert result.returncode == 2
+    assert f"invalid --private-key {path}" in result.stderr
+    assert "PEM RSA private key" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_missing_private_key_file(tmp_path: Path) -> None:
+    """A --private-key file that does not exist exits 2 and names the file."""
+    path = tmp_path / "missing.key"
+
+    result = subprocess.run(
+        [*COMMAND, "--private-key", str(path)], capture_output=True, text=True, timeout=30
+    )
+
+    assert result.returncode == 2
+    assert f"cannot read --private-key {path}" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("url", ["http://0.0.0.0:8080", "http://[::]:8080"])
+def test_unspecified_address_warns(caplog: pytest.LogCaptureFixture, url: str) -> None:
+    """Listening on every address logs one WARNING about reach and unusable links."""
+    caplog.set_level("WARNING", logger="nexmo_client.testing.cli")
+
+    warn_unless_loopback(url)
+
+    assert len(caplog.records) == 1
+    record = caplog.records[0]
+    assert record.levelname == "WARNING"
+    assert "other machines can reach this server" in record.getMessage()
+    assert "which clients cannot connect to" in record.getMessage()
+    assert url in record.getMessage()
+
+
+def test_other_address_warns(caplog: pytest.LogCaptureFixture) -> None:
+    """Listening on a non-loopback address logs one WARNING that other machines can reach it."""
+    caplog.set_level("WARNING", logger="nexmo_client.testing.cli")
+
+    warn_unless_loopback("http://192.0.2.10:8080")
+
+    assert len(caplog.records) == 1
+    assert "192.0.2.10, which is not a loopback address" in caplog.records[0].getMessage()
+    assert "other machines can reach this server" in caplog.records[0].getMessage()
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8080", "http://127.0.0.2:1", "http://[::1]:80"])
+def test_loopback_address_silent(caplog: pytest.LogCaptureFixture, url: str) -> None:
+    """Listening on a loopback address logs no warning."""
+    caplog.set_level("DEBUG", logger="nexmo_client.testing.cli")
+
+    warn_unless_loopback(url)
+
+    assert caplog.records == []
+
+
+def test_import_without_pyjwt_names_extra() -> None:
+    """Importing the stand-in without PyJWT raises ImportError naming the testing extra."""
+    code = (
+        "import sys\n"
+        "sys.modules['jwt'] = None\n"
+        "try:\n"
+        "    import nexmo_client.testing\n"
+        "except ImportError as error:\n"
+        "    print(type(error).__name__)\n"
+        "    print(error.name)\n"
+        "    print(type(error.__cause__).__name__)\n"
+        "    print(error)\n"
+    )
+
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=30, check=False
+    )
+
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "ImportError"
+    assert lines[1] == "jwt"
+    assert lines[2] == "ModuleNotFoundError"
+    assert "testing extra" in lines[3]
+    assert "python -m pip install '.[testing]'" in lines[3]

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import json
+import math
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -185,6 +186,57 @@ def test_negative_lifetime_expired(server: StandInServer, lifetime: float) -> No
     token = server.mint_token("alice", lifetime=lifetime)
 
     assert_rejected(get_user(server, f"Bearer {token}"), 401, "system:error:expired-token")
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("exp", "future"),
+        ("exp", True),
+        ("exp", False),
+        ("exp", None),
+        ("exp", [4102444800]),
+        ("exp", {"seconds": 4102444800}),
+        ("exp", math.nan),
+        ("exp", math.inf),
+        ("iat", "now"),
+        ("iat", True),
+        ("nbf", "now"),
+        ("nbf", False),
+        ("nbf", -math.inf),
+    ],
+)
+def test_time_claim_not_number(
+    server: StandInServer, application_key: rsa.RSAPrivateKey, name: str, value: object
+) -> None:
+    """An exp, iat or nbf that is not a finite JSON number is 401 invalid-token."""
+    now = int(time.time())
+    # "future" and "now" are placeholders for numeric strings, which PyJWT 2.15 alone accepts.
+    replacements = {"future": str(now + 600), "now": str(now)}
+    claim_value = replacements.get(value, value) if isinstance(value, str) else value
+    payload = claims()
+    payload[name] = claim_value
+    # json.dumps writes NaN and Infinity, which are not JSON but which Python's reader accepts.
+    token = jwt.encode(payload, application_key, algorithm="RS256")
+
+    response = get_user(server, f"Bearer {token}")
+
+    assert_rejected(response, 401, "system:error:invalid-token")
+    assert name in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("name", "offset"), [("exp", 600.5), ("iat", -0.25), ("nbf", -10), ("nbf", -10.5)]
+)
+def test_time_claim_number_accepted(
+    server: StandInServer, application_key: rsa.RSAPrivateKey, name: str, offset: float
+) -> None:
+    """An exp, iat or nbf that is an int or a float is accepted."""
+    payload = claims()
+    payload[name] = time.time() + offset
+    token = jwt.encode(payload, application_key, algorithm="RS256")
+
+    assert get_user(server, f"Bearer {token}").status_code == 200
 
 
 @pytest.mark.parametrize("missing", ["sub", "exp"])
