@@ -11,6 +11,9 @@ every thread here (worker, callback and deadline threads included):
 
 Each case runs ``--calls`` calls per repetition, ``--repetitions`` times, after a warm-up, and
 reports the median, minimum and maximum CPU microseconds per call, and the median wall time.
+The repetitions of the cases are interleaved (one repetition of every case, then the next), so
+that a change in the machine's load during the run reaches every case alike. The client's cost
+over its transport is also reported as the median of the per-repetition differences.
 
 Run from the repository root: ``.venv/bin/python benchmarks/cpu_per_call.py``.
 """
@@ -36,6 +39,8 @@ from nexmo_client._http import HttpSettings, Transport
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "nexmo_client" / "demo-data" / "demo-seed.json"
+TRANSPORT_CASE = "Transport.get_json"
+CLIENT_CASE = "NexmoClient.get_user_sessions().result()"
 
 
 def start_server(seed: Path, user_name: str) -> tuple[subprocess.Popen[str], str, str]:
@@ -67,24 +72,44 @@ def start_server(seed: Path, user_name: str) -> tuple[subprocess.Popen[str], str
     return server, url, token
 
 
-def measure(call: Callable[[], Any], calls: int, repetitions: int) -> dict[str, float]:
-    """Return the CPU and wall microseconds per call: median, min and max over repetitions."""
-    for _ in range(max(20, calls // 10)):
+def time_repetition(call: Callable[[], Any], calls: int) -> tuple[float, float]:
+    """Run ``calls`` calls; return the CPU and wall microseconds per call."""
+    cpu_started = time.process_time()
+    wall_started = time.perf_counter()
+    for _ in range(calls):
         call()
-    cpu: list[float] = []
-    wall: list[float] = []
-    for _ in range(repetitions):
-        cpu_started = time.process_time()
-        wall_started = time.perf_counter()
-        for _ in range(calls):
+    cpu = (time.process_time() - cpu_started) / calls * 1e6
+    wall = (time.perf_counter() - wall_started) / calls * 1e6
+    return cpu, wall
+
+
+def measure_all(
+    cases: dict[str, Callable[[], Any]], calls: int, repetitions: int
+) -> dict[str, dict[str, Any]]:
+    """Time every case, repetitions interleaved; return its CPU and wall microseconds per call.
+
+    Each case's entry has the median, min and max CPU time over the repetitions, the median
+    wall time, and the list of CPU times per repetition, in order.
+    """
+    for call in cases.values():
+        for _ in range(max(20, calls // 10)):
             call()
-        cpu.append((time.process_time() - cpu_started) / calls * 1e6)
-        wall.append((time.perf_counter() - wall_started) / calls * 1e6)
+    cpu: dict[str, list[float]] = {name: [] for name in cases}
+    wall: dict[str, list[float]] = {name: [] for name in cases}
+    for _ in range(repetitions):
+        for name, call in cases.items():
+            cpu_per_call, wall_per_call = time_repetition(call, calls)
+            cpu[name].append(cpu_per_call)
+            wall[name].append(wall_per_call)
     return {
-        "cpu_median": statistics.median(cpu),
-        "cpu_min": min(cpu),
-        "cpu_max": max(cpu),
-        "wall_median": statistics.median(wall),
+        name: {
+            "cpu_median": statistics.median(cpu[name]),
+            "cpu_min": min(cpu[name]),
+            "cpu_max": max(cpu[name]),
+            "wall_median": statistics.median(wall[name]),
+            "cpu_each": cpu[name],
+        }
+        for name in cases
     }
 
 
@@ -119,7 +144,7 @@ def build_cases(
     cases: dict[str, Callable[[], Any]] = {
         "requests.get(url, headers=...)": naive_get,
         "requests.Session().get(...)": naive_session,
-        "Transport.get_json": library_transport,
+        TRANSPORT_CASE: library_transport,
     }
 
     # The client is measured only once it exists, so the script also runs on a bare transport.
@@ -132,7 +157,7 @@ def build_cases(
         def library_client() -> Any:
             return client.get_user_sessions(user_id, 10).result(timeout=30)
 
-        cases["NexmoClient.get_user_sessions().result()"] = library_client
+        cases[CLIENT_CASE] = library_client
     return cases, to_close
 
 
@@ -147,14 +172,12 @@ def main() -> int:
 
     seed = json.loads(options.seed.read_text(encoding="utf-8"))
     first_user = seed["users"][0]
+    load_before = os.getloadavg()[0]
     server, url, token = start_server(options.seed, first_user["name"])
     try:
         cases, to_close = build_cases(url, token, first_user["id"])
         try:
-            results = {
-                name: measure(call, options.calls, options.repetitions)
-                for name, call in cases.items()
-            }
+            results = measure_all(cases, options.calls, options.repetitions)
         finally:
             for item in to_close:
                 item.close()
@@ -166,12 +189,27 @@ def main() -> int:
         f"Python {platform.python_version()}, requests {requests.__version__}, "
         f"{os.cpu_count()} CPUs, {platform.machine()} {platform.system()}"
     )
-    print(f"{options.calls} calls x {options.repetitions} repetitions per case\n")
+    print(
+        f"{options.calls} calls x {options.repetitions} repetitions per case, interleaved; "
+        f"1-minute load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after\n"
+    )
     print(f"{'case':<44} {'CPU us/call':>12} {'(min':>8} {'max)':>8} {'wall us/call':>13}")
     for name, figures in results.items():
         print(
             f"{name:<44} {figures['cpu_median']:>12.0f} {figures['cpu_min']:>8.0f} "
             f"{figures['cpu_max']:>8.0f} {figures['wall_median']:>13.0f}"
+        )
+    if CLIENT_CASE in results:
+        # Paired by repetition: both ran back to back, under about the same load.
+        differences = [
+            client - transport
+            for client, transport in zip(
+                results[CLIENT_CASE]["cpu_each"], results[TRANSPORT_CASE]["cpu_each"], strict=True
+            )
+        ]
+        print(
+            f"\nclient minus transport, CPU us/call: median {statistics.median(differences):.0f}, "
+            f"min {min(differences):.0f}, max {max(differences):.0f}"
         )
     return 0
 

@@ -109,9 +109,11 @@ class DispatcherFuture(concurrent.futures.Future[T]):
         return cancelled
 
     def _check_wait_allowed(self, method: str) -> None:
-        if self.done():
-            return
+        # The thread-local list comes first because it is empty on every thread that runs no
+        # listener, so the usual caller never takes the Future's lock twice.
         running = _thread_state.callback_executors
+        if not running or self.done():
+            return
         if any(executor is self._callback_executor for executor in running):
             raise RuntimeError(
                 f"Future.{method}() was called on the thread that runs the listeners of "
@@ -126,17 +128,26 @@ class _Call(Generic[T]):
 
     def __init__(
         self,
-        label: str,
+        number: int,
+        name: str,
+        owner_name: str,
         work: Callable[[], T] | None,
         listener: Listener[T] | None,
         future: DispatcherFuture[T],
     ) -> None:
-        self.label = label
+        self._number = number
+        self._name = name
+        self._owner_name = owner_name
         self.work = work
         self.listener = listener
         self.future = future
         # True while the call counts against the dispatcher's max_pending limit.
         self.counted = False
+
+    @property
+    def label(self) -> str:
+        """The call's name in log messages, built only when a message is logged."""
+        return f"call {self._number} ({self._name}) of {self._owner_name}"
 
 
 class _Task:
@@ -382,10 +393,24 @@ class Dispatcher:
             self._executor = callback_executor
         # The identity that DispatcherFuture compares to find the listener thread.
         self._callback_executor: object = self._executor
+        # The executor's kind is decided once, rather than by an isinstance on every hand-off.
+        self._pool_executor: concurrent.futures.Executor | None = None
+        self._function_executor: Callable[[Callable[[], None]], object] | None = None
+        if isinstance(self._executor, concurrent.futures.Executor):
+            self._pool_executor = self._executor
+        else:
+            self._function_executor = self._executor
 
         self._lock = threading.Lock()
-        self._work_ready = threading.Condition(self._lock)
+        # The wake-up locks of the idle workers, most recently idle last. Each idle worker
+        # blocks on acquiring its own lock, which it already holds, until submit() or close()
+        # pops and releases it. A Condition would cost more per call, because its wait() and
+        # notify() are written in Python and wait() allocates a new lock each time.
+        self._idle_wake_locks: list[threading.Lock] = []
         self._all_settled = threading.Condition(self._lock)
+        # The number of threads blocked in _wait_settled. A call that settles notifies
+        # _all_settled only when it is not zero.
+        self._settle_waiters = 0
         # Calls waiting for a worker, and deliveries rerouted from an inline executor.
         self._queue: deque[_Call[Any] | _Task] = deque()
         self._worker_threads: set[threading.Thread] = set()
@@ -513,7 +538,7 @@ class Dispatcher:
             self._closers += 1
             queued = list(self._queue)
             self._queue.clear()
-            self._work_ready.notify_all()
+            self._wake_all_idle_workers()
         if first:
             logger.debug("Closing %s: %d queued calls are cancelled", self._name, len(queued))
 
@@ -561,9 +586,8 @@ class Dispatcher:
         number = next(self._call_numbers)
         if name is None:
             name = getattr(work, "__qualname__", type(work).__name__)
-        label = f"call {number} ({name}) of {self._name}"
         future: DispatcherFuture[T] = DispatcherFuture(self._callback_executor, self._name)
-        call = _Call(label, work, listener, future)
+        call = _Call(number, name, self._name, work, listener, future)
         future._on_cancel = lambda: self._on_caller_cancel(call)
         return call
 
@@ -579,7 +603,7 @@ class Dispatcher:
                 return
             call.counted = False
             self._pending -= 1
-            if self._pending == 0:
+            if self._pending == 0 and self._settle_waiters:
                 self._all_settled.notify_all()
 
     def _on_caller_cancel(self, call: _Call[Any]) -> None:
@@ -600,7 +624,10 @@ class Dispatcher:
         Called with the lock held. A woken worker still counts as idle until it takes the
         lock again, so the queue outgrowing the idle count means some work has no worker.
         """
-        self._work_ready.notify()
+        if self._idle_wake_locks:
+            # Last in, first out: the most recently idle worker is the one whose data is the
+            # most likely to be still in a CPU cache.
+            self._idle_wake_locks.pop().release()
         if len(self._queue) <= self._idle_workers or self._worker_count >= self._max_workers:
             return None
         self._worker_count += 1
@@ -662,12 +689,12 @@ class Dispatcher:
 
     def _work_loop(self) -> None:
         current = threading.current_thread()
+        wake_lock = threading.Lock()
+        wake_lock.acquire()
         while True:
             with self._lock:
                 while not self._queue and not self._closed:
-                    self._idle_workers += 1
-                    self._work_ready.wait()
-                    self._idle_workers -= 1
+                    self._wait_for_work(wake_lock)
                 if not self._queue:
                     self._worker_threads.discard(current)
                     self._worker_count -= 1
@@ -678,6 +705,27 @@ class Dispatcher:
         logger.debug("Stopped the worker thread %s", current.name)
         if stop_callbacks:
             self._stop_callbacks()
+
+    def _wait_for_work(self, wake_lock: threading.Lock) -> None:
+        """Block until submit() or close() releases ``wake_lock``, which this worker holds.
+
+        Called and returns with the dispatcher's lock held, which it releases meanwhile.
+        """
+        self._idle_workers += 1
+        self._idle_wake_locks.append(wake_lock)
+        self._lock.release()
+        try:
+            # Returns holding wake_lock again, ready for the next wait. Only a thread that
+            # popped wake_lock from the idle list releases it, so a release is never lost.
+            wake_lock.acquire()
+        finally:
+            self._lock.acquire()
+            self._idle_workers -= 1
+
+    def _wake_all_idle_workers(self) -> None:
+        """Wake every idle worker; called with the lock held."""
+        while self._idle_wake_locks:
+            self._idle_wake_locks.pop().release()
 
     def _process(self, item: _Call[Any] | _Task) -> None:
         if isinstance(item, _Task):
@@ -721,19 +769,25 @@ class Dispatcher:
         ``from_caller`` marks a hand-off inside a caller's own call, where an executor that
         runs functions inline must not run the listener (see ``_Task.__call__``).
         """
-        previous = _thread_state.handing_off
-        _thread_state.handing_off = self if from_caller else None
+        state = _thread_state
+        previous = state.handing_off
+        marker = self if from_caller else None
+        # The thread-local is written only when the mark changes. A worker's hand-off, the
+        # usual case, leaves it None.
+        if marker is not previous:
+            state.handing_off = marker
         try:
-            executor = self._executor
-            if isinstance(executor, concurrent.futures.Executor):
-                handle = executor.submit(task)
-                handle.add_done_callback(task.lose_if_cancelled)
+            if self._function_executor is not None:
+                self._function_executor(task)
             else:
-                executor(task)
+                assert self._pool_executor is not None
+                handle = self._pool_executor.submit(task)
+                handle.add_done_callback(task.lose_if_cancelled)
         except Exception as exc:
             task.lose(f"{type(exc).__name__}: {exc}")
         finally:
-            _thread_state.handing_off = previous
+            if marker is not previous:
+                state.handing_off = previous
 
     def _claim_callback_stop(self) -> bool:
         """Return True once, to the caller that must stop the callback thread.
@@ -763,11 +817,15 @@ class Dispatcher:
         Returns the number of calls still pending.
         """
         with self._lock:
-            while self._pending > 0:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    break
-                self._all_settled.wait(remaining)
+            self._settle_waiters += 1
+            try:
+                while self._pending > 0:
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        break
+                    self._all_settled.wait(remaining)
+            finally:
+                self._settle_waiters -= 1
             return self._pending
 
 
@@ -779,7 +837,13 @@ def _check_positive_int(name: str, value: object) -> None:
 
 
 def _check_listener(listener: object) -> None:
-    if listener is not None and not isinstance(listener, Listener):
+    # The same test as isinstance(listener, Listener): both attributes exist and are not None.
+    # That isinstance recomputes the Protocol's members on every call in Python 3.11, and it
+    # took about 4 microseconds there, against about 0.1 for these getattr calls (measured
+    # on the machine that docs/benchmarks.md describes).
+    if listener is None:
+        return
+    if getattr(listener, "on_success", None) is None or getattr(listener, "on_error", None) is None:
         raise TypeError(
             "listener must have on_success and on_error methods, or be None, not "
             f"{type(listener).__name__}"

@@ -29,6 +29,10 @@ def _frozen_mapping(fields: Mapping[str, Any]) -> Mapping[str, Any]:
 
 def require_object(value: object, what: str) -> Mapping[str, Any]:
     """Return ``value`` as a JSON object, or raise NexmoBadResponseError naming ``what``."""
+    # json.loads returns plain dicts, and this exact-type test skips the ABC instance check
+    # (a Python-level call) that isinstance(value, Mapping) makes for every object of a page.
+    if type(value) is dict:
+        return value
     if not isinstance(value, Mapping):
         raise NexmoBadResponseError(
             f"Invalid response: {what} is {type(value).__name__}, expected a JSON object"
