@@ -35,6 +35,7 @@ from nexmo_client.errors import (
     NexmoValidationError,
 )
 from nexmo_client.executors import (
+    AsyncioExecutor,
     QtExecutor,
     TkExecutor,
     asyncio_executor,
@@ -53,6 +54,7 @@ from nexmo_client.pages import NexmoPageOrder, NexmoUserSessionsPage
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
+    "AsyncioExecutor",
     "ConnectionStatus",
     "ConnectionStatusReason",
     "InvalidParameter",

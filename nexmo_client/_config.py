@@ -60,13 +60,19 @@ def check_api_version(value: object) -> str:
     return value
 
 
+# The longest timeout or deadline accepted, in seconds (one day). Longer values mean
+# "never" in practice, and values near float's range overflow the waits of ``threading``.
+MAX_SECONDS = 86_400.0
+
+
 def check_seconds(setting: str, value: object) -> float:
-    """Return a positive, finite number of seconds as a float."""
+    """Return a positive, finite number of seconds, at most ``MAX_SECONDS``, as a float."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise TypeError(f"{setting} must be a number of seconds, got {_describe(value)}")
-    if not math.isfinite(value) or value <= 0:
+    if not math.isfinite(value) or value <= 0 or value > MAX_SECONDS:
         raise ValueError(
-            f"{setting} {value!r} is invalid; pass a positive, finite number of seconds"
+            f"{setting} {value!r} is invalid; pass a positive number of seconds, at most "
+            f"{MAX_SECONDS:g}"
         )
     return float(value)
 

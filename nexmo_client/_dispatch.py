@@ -76,7 +76,9 @@ class DispatcherFuture(concurrent.futures.Future[T]):
 
     ``result()`` and ``exception()``, called before the call is done, raise ``RuntimeError``
     at once on the thread that must run this call's listener. That is the default callback
-    thread, or any thread while it runs a listener for the same custom executor.
+    thread, any thread while it runs a listener for the same custom executor, or the thread
+    named by the executor's ``callback_thread_id`` property, which the executors of
+    :mod:`nexmo_client.executors` have.
     ``cancel()`` succeeds only before the call's work starts; the listener then gets a
     ``NexmoCancelledError`` on the callback executor, after the Future is already cancelled.
     """
@@ -112,9 +114,14 @@ class DispatcherFuture(concurrent.futures.Future[T]):
         # The thread-local list comes first because it is empty on every thread that runs no
         # listener, so the usual caller never takes the Future's lock twice.
         running = _thread_state.callback_executors
-        if not running or self.done():
-            return
-        if any(executor is self._callback_executor for executor in running):
+        on_callback_thread = any(executor is self._callback_executor for executor in running)
+        if not on_callback_thread:
+            # A UI executor (nexmo_client.executors, or a custom one with the same property)
+            # knows its thread before any listener runs, for example when a Tk or asyncio
+            # program blocks on result() before its event loop has started.
+            thread_id = getattr(self._callback_executor, "callback_thread_id", None)
+            on_callback_thread = thread_id is not None and thread_id == threading.get_ident()
+        if on_callback_thread and not self.done():
             raise RuntimeError(
                 f"Future.{method}() was called on the thread that runs the listeners of "
                 f"{self._owner_name} before the call finished. Waiting here would deadlock, "
@@ -471,9 +478,9 @@ class Dispatcher:
 
         if over_limit:
             error = NexmoPendingLimitError(
-                f"{self._name} already has {self._max_pending} pending calls, its max_pending "
-                f"limit, so this call was not queued. Wait for some calls to finish, or create "
-                f"the client with a higher max_pending."
+                f"{self._name} already has {self._max_pending} pending calls, its limit, so "
+                f"this call was not queued. Wait for some calls to finish, or create the "
+                f"client with a higher max_pending_calls."
             )
             call.future.set_running_or_notify_cancel()
             self._hand_off(_Delivery(self, call, error=error), from_caller=True)

@@ -11,6 +11,7 @@ import collections
 import itertools
 import logging
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
 from types import TracebackType
@@ -26,6 +27,7 @@ from nexmo_client.errors import (
     NexmoAuthenticationError,
     NexmoNetworkError,
     NexmoNotFoundError,
+    NexmoTimeoutError,
     NexmoTokenProviderError,
     NexmoValidationError,
 )
@@ -47,6 +49,11 @@ EXPIRED_TOKEN_CODE = "system:error:expired-token"  # noqa: S105 - an error code,
 INVALID_TOKEN_CODE = "system:error:invalid-token"  # noqa: S105 - an error code, not a secret
 USER_NOT_FOUND_CODE = "user:error:not-found"
 
+# Defaults of the per-attempt limits, in seconds, when no shorter outer limit applies.
+DEFAULT_CONNECT_TIMEOUT = 5.0
+DEFAULT_READ_TIMEOUT = 15.0
+DEFAULT_REQUEST_DEADLINE = 30.0
+
 # Login reads the users list filtered by name, which normally has one page. A server that
 # ignores the filter is walked page by page, up to this many pages of 100 users.
 MAX_LOGIN_LOOKUP_PAGES = 20
@@ -61,7 +68,8 @@ class NexmoClient:
     and call ``get_user_sessions(...)``. Every method may be called from any thread.
 
     Args:
-        rest_environment_host: the Conversation API host, scheme and port only.
+        rest_environment_host: the Conversation API URL: scheme, host, an optional port and
+            an optional path prefix, for a gateway that serves the API under one.
         api_version: ``"v1"`` (the public API) or ``"v0.3"`` (the legacy JavaScript SDK).
         token_provider: a zero-argument callable that returns a new token. It is called on
             an HTTP worker thread, at most once per call, when the server reports the token
@@ -72,9 +80,11 @@ class NexmoClient:
         max_workers: HTTP worker threads, which is also the connection pool size.
         max_pending_calls: calls queued or running at once; more fail with
             NexmoPendingLimitError.
-        connect_timeout, read_timeout: seconds, per HTTP attempt.
-        request_deadline: seconds for one attempt, body included.
-        total_deadline: seconds for one call, retries included.
+        connect_timeout, read_timeout: seconds, per HTTP attempt; by default 5 and 15, or
+            ``request_deadline`` when that is shorter.
+        request_deadline: seconds for one attempt, body included; by default 30, or
+            ``total_deadline`` when that is shorter.
+        total_deadline: seconds for one call, retries and token renewal included.
         max_retries: retries after a connection failure, a timeout, 429, 502, 503 or 504.
         max_response_bytes: the largest response body accepted.
         verify: TLS verification: True, False, or the path of a CA bundle.
@@ -98,9 +108,9 @@ class NexmoClient:
         callback_executor: CallbackExecutor | None = None,
         max_workers: int = 8,
         max_pending_calls: int = 1000,
-        connect_timeout: float = 5.0,
-        read_timeout: float = 15.0,
-        request_deadline: float = 30.0,
+        connect_timeout: float | None = None,
+        read_timeout: float | None = None,
+        request_deadline: float | None = None,
         total_deadline: float = 60.0,
         max_retries: int = 3,
         max_response_bytes: int = 4 * 1024 * 1024,
@@ -114,11 +124,21 @@ class NexmoClient:
         _config.check_callback_executor(callback_executor)
         workers = _config.check_count("max_workers", max_workers, minimum=1)
         pending = _config.check_count("max_pending_calls", max_pending_calls, minimum=1)
+        # A limit left at None follows a shorter outer one, so that total_deadline=10 alone
+        # means "give up after 10 s" without also lowering the per-attempt limits.
+        total = _config.check_seconds("total_deadline", total_deadline)
+        if request_deadline is None:
+            request_deadline = min(DEFAULT_REQUEST_DEADLINE, total)
+        attempt = _config.check_seconds("request_deadline", request_deadline)
+        if connect_timeout is None:
+            connect_timeout = min(DEFAULT_CONNECT_TIMEOUT, attempt)
+        if read_timeout is None:
+            read_timeout = min(DEFAULT_READ_TIMEOUT, attempt)
         settings = HttpSettings(
             connect_timeout=_config.check_seconds("connect_timeout", connect_timeout),
             read_timeout=_config.check_seconds("read_timeout", read_timeout),
-            request_deadline=_config.check_seconds("request_deadline", request_deadline),
-            total_deadline=_config.check_seconds("total_deadline", total_deadline),
+            request_deadline=attempt,
+            total_deadline=total,
             max_retries=_config.check_count("max_retries", max_retries, minimum=0),
             max_response_bytes=_config.check_count(
                 "max_response_bytes", max_response_bytes, minimum=1
@@ -144,6 +164,7 @@ class NexmoClient:
         # when two threads change it at once.
         self._events: collections.deque[_Event] = collections.deque()
 
+        self._total_deadline = settings.total_deadline
         self._transport = Transport(self._host, settings, pool_size=workers)
         try:
             self._dispatcher = Dispatcher(
@@ -178,12 +199,17 @@ class NexmoClient:
             "NexmoClient.Builder().build() first"
         )
 
-    def close(self) -> None:
+    def close(self, *, wait: bool = True) -> None:
         """Close the client: cancel queued calls, let running ones finish, stop its threads.
 
-        Each queued call's listener gets one NexmoCancelledError. Idempotent, and safe to
-        call from a listener. Afterwards every call raises RuntimeError and
-        ``NexmoClient.get()`` no longer returns this client.
+        Each queued call's listener gets one NexmoCancelledError, and so does a call that
+        was waiting to retry. Requests already on the wire finish, within their deadline,
+        and are delivered. With ``wait=True`` this returns once that is done and every
+        thread of the client has ended (never waiting for the thread it is called from);
+        with ``wait=False`` it returns at once, which suits a UI's quit handler, and the
+        threads end by themselves. Idempotent, and safe to call from a listener.
+        Afterwards every call raises RuntimeError and ``NexmoClient.get()`` no longer
+        returns this client.
         """
         with self._lock:
             if self._closed:
@@ -193,8 +219,10 @@ class NexmoClient:
             if self in NexmoClient._open_clients:
                 NexmoClient._open_clients.remove(self)
         logger.debug("Client %s closing", self.name)
-        self._dispatcher.close()
+        # The transport first: closing it ends every wait between retries at once, so the
+        # dispatcher does not wait out a backoff or a Retry-After for a closed client.
         self._transport.close()
+        self._dispatcher.close(wait=wait)
 
     @property
     def closed(self) -> bool:
@@ -373,6 +401,8 @@ class NexmoClient:
             self._set_status(ConnectionStatus.DISCONNECTED, ConnectionStatusReason.TOKEN_INVALID)
             error = NexmoValidationError(f"login: {problem}; pass the JWT of a user")
             return self._dispatcher.fail(error, listener)
+        # Read before any state changes, so nothing is left half-done if reading fails.
+        subject = _jwt.read_subject(token)
 
         with self._lock:
             self._login_serial += 1
@@ -381,7 +411,6 @@ class NexmoClient:
         self._tokens.replace(token)
         logger.debug("Client %s login started", self.name)
         self._set_status(ConnectionStatus.CONNECTING, ConnectionStatusReason.LOGIN)
-        subject = _jwt.read_subject(token)
 
         def work() -> NexmoUser | None:
             try:
@@ -403,11 +432,12 @@ class NexmoClient:
         """Find the user with exactly this name through the users list; runs on a worker."""
         path = f"/{self._version}/users"
         cursor: str | None = None
+        deadline = time.monotonic() + self._total_deadline
         for _ in range(MAX_LOGIN_LOOKUP_PAGES):
             params = [("name", name), ("page_size", "100")]
             if cursor is not None:
                 params.append(("cursor", cursor))
-            page = UsersPage.from_json(self._get_json(path, params), client=self)
+            page = UsersPage.from_json(self._get_json(path, params, deadline), client=self)
             for user in page.users:
                 if user.name == name:
                     return user
@@ -447,7 +477,8 @@ class NexmoClient:
 
         Raises:
             TypeError: ``token`` is not a str.
-            ValueError: ``token`` is empty or contains spaces or control characters.
+            ValueError: ``token`` is empty, contains spaces or control characters, or is a
+                JWT whose ``sub`` names another user than the logged-in one.
             RuntimeError: the client is not logged in, or it is closed.
         """
         self._check_open("update_token")
@@ -461,18 +492,30 @@ class NexmoClient:
             raise RuntimeError(
                 "update_token: the client is not logged in, so call login(token) first"
             )
+        user = self._user
+        subject = _jwt.read_subject(token)
+        if user is not None and subject is not None and subject != user.name:
+            raise ValueError(
+                f"update_token: the token is for the user {subject!r}, but the client is "
+                f"logged in as {user.name!r}; call login(token) to change the user"
+            )
 
         self._tokens.replace(token)
         logger.debug("Client %s token replaced", self.name)
         self._set_status(ConnectionStatus.CONNECTED, ConnectionStatusReason.TOKEN_REFRESHED)
 
-    def _get_json(self, path: str, params: Sequence[tuple[str, str]]) -> Any:
+    def _get_json(
+        self, path: str, params: Sequence[tuple[str, str]], deadline: float | None = None
+    ) -> Any:
         """GET ``path`` with the current token; runs on a worker.
 
         When the server reports the token expired, the call is retried once, with a token
         that another call or ``update_token`` stored meanwhile, or else with one from the
-        token provider.
+        token provider. Every request, and the wait for the provider, fit in one total
+        deadline: ``deadline`` (a ``time.monotonic()`` value) or ``total_deadline`` from now.
         """
+        if deadline is None:
+            deadline = time.monotonic() + self._total_deadline
         token, generation = self._tokens.snapshot()
         if token is None:
             raise NexmoValidationError(
@@ -480,7 +523,7 @@ class NexmoClient:
                 "call login(token) first"
             )
         try:
-            return self._transport.get_json(path, params, token)
+            return self._transport.get_json(path, params, token, deadline=deadline)
         except NexmoAuthenticationError as error:
             if error.type != EXPIRED_TOKEN_CODE:
                 self._report_token_failure(error, generation)
@@ -496,9 +539,14 @@ class NexmoClient:
             self._set_status(ConnectionStatus.CONNECTED, ConnectionStatusReason.TOKEN_REFRESHED)
 
         _, retry_generation = self._tokens.snapshot()
+        if time.monotonic() >= deadline:
+            raise NexmoTimeoutError(
+                f"GET {path} timed out: the total deadline of {self._total_deadline:g} s "
+                "passed while the token was renewed, so the request was not sent again"
+            ) from expired
         logger.debug("Client %s retrying %s with a renewed token", self.name, path)
         try:
-            return self._transport.get_json(path, params, token)
+            return self._transport.get_json(path, params, token, deadline=deadline)
         except NexmoAuthenticationError as error:
             self._report_token_failure(error, retry_generation)
             raise

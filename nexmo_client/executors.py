@@ -9,8 +9,12 @@ core of ``nexmo_client`` needs none of them.
 - :func:`asyncio_executor`: the thread of an asyncio event loop, through
   ``loop.call_soon_threadsafe``.
 
-A listener that waits on a Future of its own client raises ``RuntimeError`` instead of
-freezing the UI; chain further work from the listener instead.
+Each of them has a ``callback_thread_id`` property: the ``threading.get_ident()`` of the
+UI thread, or None until it is known. The listener that completes a Future can run only on
+that thread, so waiting there would freeze the UI forever. A client therefore makes
+``result()`` and ``exception()`` of its unfinished Futures raise ``RuntimeError`` at once on
+that thread. A custom executor can offer the same property. In a UI, take results in the
+listener, or chain further work from it.
 """
 
 from __future__ import annotations
@@ -29,7 +33,14 @@ if TYPE_CHECKING:
     import asyncio
     import tkinter
 
-__all__ = ["QtExecutor", "TkExecutor", "asyncio_executor", "qt_executor", "tk_executor"]
+__all__ = [
+    "AsyncioExecutor",
+    "QtExecutor",
+    "TkExecutor",
+    "asyncio_executor",
+    "qt_executor",
+    "tk_executor",
+]
 
 logger = logging.getLogger("nexmo_client.executors")
 
@@ -83,6 +94,11 @@ class TkExecutor(concurrent.futures.Executor):
         with contextlib.suppress(tkinter.TclError):
             widget.bind("<Destroy>", self._on_destroy, add="+")
         self._after_id: str | None = widget.after(poll_interval_ms, self._poll)
+
+    @property
+    def callback_thread_id(self) -> int | None:
+        """The ``threading.get_ident()`` of the Tk thread, where functions run."""
+        return self._tk_thread.ident
 
     @property
     def poll_interval_ms(self) -> int:
@@ -237,6 +253,8 @@ def _relay_class() -> Any:
 
         def __init__(self, parent: Any = None) -> None:
             super().__init__(parent)
+            # The Python id of the thread that runs the slot, once known.
+            self.thread_id: int | None = None
             # A queued connection runs the slot in the thread the receiver lives in, when
             # that thread's event loop runs (Qt 6 documentation, Qt::ConnectionType and
             # "Threads and QObjects"), whichever thread emits the signal.
@@ -244,6 +262,7 @@ def _relay_class() -> Any:
 
         @slot(object)  # type: ignore[untyped-decorator]
         def _run(self, fn: Callable[[], object]) -> None:
+            self.thread_id = threading.get_ident()
             try:
                 fn()
             except Exception:
@@ -275,7 +294,17 @@ class QtExecutor:
             # Created on any thread, the relay is moved to the application's thread, so
             # its slot runs there. An object with a parent must stay in the parent's thread.
             relay.moveToThread(application.thread())
+        if relay.thread() == qt_core.QThread.currentThread():
+            # Created on the thread that will run its slot, the usual case for a GUI.
+            relay.thread_id = threading.get_ident()
         self._relay = relay
+
+    @property
+    def callback_thread_id(self) -> int | None:
+        """The ``threading.get_ident()`` of the thread that runs the functions, or None
+        until the executor was created on it or first ran a function there."""
+        thread_id: int | None = self._relay.thread_id
+        return thread_id
 
     def __call__(self, fn: Callable[[], None]) -> None:
         self._relay.requested.emit(fn)
@@ -298,10 +327,42 @@ def qt_executor(parent: Any = None) -> QtExecutor:
     return QtExecutor(parent)
 
 
-def asyncio_executor(loop: asyncio.AbstractEventLoop) -> Callable[[Callable[[], None]], object]:
+class AsyncioExecutor:
+    """A callable executor that runs functions on the thread of an asyncio event loop,
+    through ``loop.call_soon_threadsafe``."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        call_soon_threadsafe = getattr(loop, "call_soon_threadsafe", None)
+        if not callable(call_soon_threadsafe):
+            raise TypeError(f"loop must be an asyncio event loop, not {type(loop).__name__}")
+        self._call_soon_threadsafe: Callable[..., object] = call_soon_threadsafe
+        self._thread_id: int | None = None
+        import asyncio
+
+        with contextlib.suppress(RuntimeError):
+            if asyncio.get_running_loop() is loop:
+                self._thread_id = threading.get_ident()
+
+    @property
+    def callback_thread_id(self) -> int | None:
+        """The ``threading.get_ident()`` of the loop's thread, or None until the executor
+        was created on the running loop or first ran a function there."""
+        return self._thread_id
+
+    def __call__(self, fn: Callable[[], None]) -> object:
+        if self._thread_id is None:
+            return self._call_soon_threadsafe(self._run_recording_thread, fn)
+        return self._call_soon_threadsafe(fn)
+
+    def _run_recording_thread(self, fn: Callable[[], None]) -> None:
+        self._thread_id = threading.get_ident()
+        fn()
+
+
+def asyncio_executor(loop: asyncio.AbstractEventLoop) -> AsyncioExecutor:
     """Return an executor that runs listeners on the thread of the asyncio event ``loop``.
 
-    It is ``loop.call_soon_threadsafe``. Once the loop is closed it raises ``RuntimeError``,
+    It calls ``loop.call_soon_threadsafe``. Once the loop is closed it raises ``RuntimeError``,
     which a client logs as a lost listener call; a loop that is stopped but not closed keeps
     the listeners until it runs again. To await a call instead of using a listener, wrap
     its Future with ``asyncio.wrap_future``.
@@ -313,7 +374,4 @@ def asyncio_executor(loop: asyncio.AbstractEventLoop) -> Callable[[Callable[[], 
             with NexmoClient(callback_executor=asyncio_executor(loop)) as client:
                 page = await asyncio.wrap_future(client.get_user_sessions("USR-1", 20, "asc", None))
     """
-    call_soon_threadsafe = getattr(loop, "call_soon_threadsafe", None)
-    if not callable(call_soon_threadsafe):
-        raise TypeError(f"loop must be an asyncio event loop, not {type(loop).__name__}")
-    return call_soon_threadsafe  # type: ignore[no-any-return]
+    return AsyncioExecutor(loop)

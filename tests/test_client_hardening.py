@@ -1,0 +1,214 @@
+"""The client in hard cases: close() during a retry wait, the total deadline across a token
+renewal, odd tokens and user ids, and settings at their limits."""
+
+from __future__ import annotations
+
+import base64
+import logging
+import socket
+import threading
+import time
+
+import pytest
+
+from nexmo_client import (
+    NexmoCancelledError,
+    NexmoClient,
+    NexmoPendingLimitError,
+    NexmoTimeoutError,
+    NexmoValidationError,
+)
+from nexmo_client.testing import Fault, StandInServer
+from tests.client_support import WAIT_SECONDS, Recorder, logged_in_client
+
+
+class _RetryWarningSeen(logging.Handler):
+    """Sets an event when the transport logs that it will retry."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen = threading.Event()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "retrying in" in record.getMessage():
+            self.seen.set()
+
+
+def test_close_ends_retry_wait(stand_in: StandInServer) -> None:
+    """close() during a Retry-After wait returns at once and cancels the call."""
+    client = logged_in_client(stand_in, max_retries=3, total_deadline=30.0)
+    alice = stand_in.store.user_by_name("alice")
+    assert alice is not None
+    stand_in.clear_requests()
+    stand_in.inject(Fault.status(503, b"", {"Retry-After": "6"}), user_id=alice.id)
+    watcher = _RetryWarningSeen()
+    logging.getLogger("nexmo_client.http").addHandler(watcher)
+    recorder = Recorder()
+    try:
+        recorder.watch(client.get_user_sessions(alice.id, 10, "asc", recorder))
+        assert watcher.seen.wait(WAIT_SECONDS)
+        started = time.monotonic()
+        client.close()
+        elapsed = time.monotonic() - started
+    finally:
+        logging.getLogger("nexmo_client.http").removeHandler(watcher)
+
+    assert elapsed < 2.0
+    assert isinstance(recorder.error(), NexmoCancelledError)
+    assert len(stand_in.requests) == 1
+
+
+class _SilentServer:
+    """A loopback server that reads each request, sets ``received``, and never responds."""
+
+    def __init__(self) -> None:
+        self._socket = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
+        self.received = threading.Event()
+        self._connections: list[socket.socket] = []
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _ = self._socket.accept()
+            except OSError:
+                return
+            self._connections.append(connection)
+            if connection.recv(65536):
+                self.received.set()
+
+    def close(self) -> None:
+        self._socket.close()
+        for connection in self._connections:
+            connection.close()
+        self._thread.join(WAIT_SECONDS)
+
+
+def test_close_without_wait_returns_at_once() -> None:
+    """close(wait=False) returns while a request hangs, and the call is still delivered."""
+    server = _SilentServer()
+    # An opaque token logs in without a request, so the only request is the call below.
+    client = NexmoClient(server.url, total_deadline=1.5, max_retries=0)
+    try:
+        client.login("opaque-token").result(WAIT_SECONDS)
+        recorder = Recorder()
+        recorder.watch(client.get_user_sessions("USR-1", 10, "asc", recorder))
+        assert server.received.wait(WAIT_SECONDS)
+
+        started = time.monotonic()
+        client.close(wait=False)
+        elapsed = time.monotonic() - started
+        error = recorder.error()
+    finally:
+        client.close()
+        server.close()
+
+    assert elapsed < 0.5
+    assert isinstance(error, NexmoTimeoutError)
+
+
+def test_total_deadline_covers_token_renewal(stand_in: StandInServer) -> None:
+    """A token provider slower than the total deadline ends the call with a timeout."""
+    alice = stand_in.store.add_user("alice")
+    provider_done = threading.Event()
+
+    def slow_provider() -> str:
+        # Longer than the client's total deadline below.
+        provider_done.wait(2.5)
+        return stand_in.mint_token("alice")
+
+    client = NexmoClient(
+        stand_in.url, token_provider=slow_provider, total_deadline=1.5, max_retries=0
+    )
+    try:
+        client.login(stand_in.mint_token("alice")).result(WAIT_SECONDS)
+        client.update_token(stand_in.mint_token("alice", lifetime=-60))
+        stand_in.clear_requests()
+        recorder = Recorder()
+        recorder.watch(client.get_user_sessions(alice.id, 10, "asc", recorder))
+        error = recorder.error()
+    finally:
+        provider_done.set()
+        client.close()
+
+    assert isinstance(error, NexmoTimeoutError)
+    assert "renewed" in error.message
+    assert len(stand_in.requests) == 1
+
+
+def test_total_deadline_alone_accepted(stand_in: StandInServer) -> None:
+    """total_deadline shorter than the default request deadline bounds the call by itself."""
+    alice = stand_in.store.add_user("alice")
+    client = NexmoClient(stand_in.url, total_deadline=1.0)
+    client.login(stand_in.mint_token("alice")).result(WAIT_SECONDS)
+    stand_in.inject(Fault.hang(), user_id=alice.id)
+    recorder = Recorder()
+    started = time.monotonic()
+    try:
+        recorder.watch(client.get_user_sessions(alice.id, 10, "asc", recorder))
+        error = recorder.error()
+    finally:
+        client.close()
+
+    assert isinstance(error, NexmoTimeoutError)
+    assert time.monotonic() - started < 5.0
+
+
+@pytest.mark.parametrize("setting", ["connect_timeout", "total_deadline", "request_deadline"])
+def test_huge_timeout_rejected(stand_in: StandInServer, setting: str) -> None:
+    """A timeout past one day raises ValueError naming the setting."""
+    with pytest.raises(ValueError, match=f"^{setting} "):
+        NexmoClient(stand_in.url, **{setting: 1e300})
+
+
+def test_surrogate_user_id_goes_to_on_error(stand_in: StandInServer) -> None:
+    """A user id with a lone surrogate is a validation error, and nothing is sent."""
+    with logged_in_client(stand_in) as client:
+        stand_in.clear_requests()
+        recorder = Recorder()
+        recorder.watch(client.get_user_sessions("USR-\ud800", 10, "asc", recorder))
+        error = recorder.error()
+
+    assert isinstance(error, NexmoValidationError)
+    assert "U+D800" in error.message
+    assert stand_in.requests == []
+
+
+def test_login_deeply_nested_token_payload(stand_in: StandInServer) -> None:
+    """A token whose payload nests too deep logs in as an opaque token, without raising."""
+    payload = base64.urlsafe_b64encode(b"[" * 5000).rstrip(b"=").decode("ascii")
+    with NexmoClient(stand_in.url) as client:
+        user = client.login(f"e30.{payload}.c2ln").result(WAIT_SECONDS)
+
+        assert user is None
+        assert client.user is None
+
+
+def test_update_token_other_user_rejected(stand_in: StandInServer) -> None:
+    """update_token with a token for another user raises ValueError and keeps the token."""
+    stand_in.store.add_user("bob")
+    with logged_in_client(stand_in) as client:
+        with pytest.raises(ValueError, match="'bob'"):
+            client.update_token(stand_in.mint_token("bob"))
+        client.update_token(stand_in.mint_token("alice"))
+
+        assert client.user is not None
+        assert client.user.name == "alice"
+
+
+def test_pending_limit_names_setting(stand_in: StandInServer) -> None:
+    """The pending-limit error names the client setting that raises the limit."""
+    with logged_in_client(stand_in, max_pending_calls=1) as client:
+        alice = client.user
+        assert alice is not None
+        stand_in.inject(Fault.delay(1.0), user_id=alice.id, times=1)
+        first = client.get_user_sessions(alice.id, 10, "asc")
+        recorder = Recorder()
+        recorder.watch(client.get_user_sessions(alice.id, 10, "asc", recorder))
+        error = recorder.error()
+        first.result(WAIT_SECONDS)
+
+    assert isinstance(error, NexmoPendingLimitError)
+    assert "max_pending_calls" in error.message
