@@ -123,19 +123,12 @@ class _WatchedHTTPConnection(urllib3.connection.HTTPConnection):
         super().request(*args, **kwargs)
 
 
-class _WatchedHTTPSConnection(urllib3.connection.HTTPSConnection):
-    """An HTTPS connection that binds itself to the current attempt for the deadline watchdog."""
+class _WatchedHTTPSConnection(_WatchedHTTPConnection, urllib3.connection.HTTPSConnection):
+    """An HTTPS connection that binds itself to the current attempt for the deadline watchdog.
 
-    watched_attempt: Attempt | None = None
-
-    def connect(self) -> None:
-        bind_current_attempt(self)
-        super().connect()
-        bind_current_attempt(self)
-
-    def request(self, *args: Any, **kwargs: Any) -> None:
-        bind_current_attempt(self)
-        super().request(*args, **kwargs)
+    The binding methods come from ``_WatchedHTTPConnection``, whose ``super()`` calls reach
+    ``HTTPSConnection`` first in this class's method resolution order, so TLS still runs.
+    """
 
 
 class _WatchedHTTPConnectionPool(urllib3.connectionpool.HTTPConnectionPool):

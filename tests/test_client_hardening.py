@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import logging
-import socket
 import threading
 import time
 
@@ -20,6 +19,7 @@ from nexmo_client import (
 )
 from nexmo_client.testing import Fault, StandInServer
 from tests.client_support import WAIT_SECONDS, Recorder, logged_in_client
+from tests.raw_server import RawServer
 
 
 class _RetryWarningSeen(logging.Handler):
@@ -58,37 +58,9 @@ def test_close_ends_retry_wait(stand_in: StandInServer) -> None:
     assert len(stand_in.requests) == 1
 
 
-class _SilentServer:
-    """A loopback server that reads each request, sets ``received``, and never responds."""
-
-    def __init__(self) -> None:
-        self._socket = socket.create_server(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
-        self.received = threading.Event()
-        self._connections: list[socket.socket] = []
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                connection, _ = self._socket.accept()
-            except OSError:
-                return
-            self._connections.append(connection)
-            if connection.recv(65536):
-                self.received.set()
-
-    def close(self) -> None:
-        self._socket.close()
-        for connection in self._connections:
-            connection.close()
-        self._thread.join(WAIT_SECONDS)
-
-
 def test_close_without_wait_returns_at_once() -> None:
     """close(wait=False) returns while a request hangs, and the call is still delivered."""
-    server = _SilentServer()
+    server = RawServer(reply=None)
     # An opaque token logs in without a request, so the only request is the call below.
     client = NexmoClient(server.url, total_deadline=1.5, max_retries=0)
     try:

@@ -14,7 +14,6 @@ import itertools
 import logging
 import threading
 import tkinter
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -207,16 +206,6 @@ def test_tk_widget_destroy_cancels() -> None:
 
 
 # Qt.
-
-
-@pytest.fixture(scope="module")
-def qt_application() -> Iterator[Any]:
-    """The process's QCoreApplication on the offscreen platform, made on the main thread."""
-    qt_core = pytest.importorskip("PySide6.QtCore")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("QT_QPA_PLATFORM", "offscreen")
-        application = qt_core.QCoreApplication.instance() or qt_core.QCoreApplication([])
-        yield application
 
 
 def test_qt_listener_on_application_thread(qt_application: Any) -> None:

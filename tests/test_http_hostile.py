@@ -4,7 +4,6 @@ cannot load, malformed headers, and what a delivered error keeps of the request.
 from __future__ import annotations
 
 import socket
-import threading
 from collections.abc import Iterator
 
 import pytest
@@ -19,6 +18,7 @@ from nexmo_client.errors import (
     NexmoValidationError,
 )
 from nexmo_client.testing import Fault, StandInServer
+from tests.raw_server import RawServer
 
 SETTINGS = HttpSettings(
     connect_timeout=1.0,
@@ -78,37 +78,9 @@ def test_nested_error_body_keeps_status_and_retries(
     assert len(stand_in.requests) == 3
 
 
-class _RawServer:
-    """A loopback server that answers every connection with one fixed byte string."""
-
-    def __init__(self, reply: bytes) -> None:
-        self._reply = reply
-        self._socket = socket.create_server(("127.0.0.1", 0))
-        self._socket.settimeout(5.0)
-        self.url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
-        self.connections = 0
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                connection, _ = self._socket.accept()
-            except OSError:
-                return
-            self.connections += 1
-            with connection:
-                connection.recv(65536)
-                connection.sendall(self._reply)
-
-    def close(self) -> None:
-        self._socket.close()
-        self._thread.join(5.0)
-
-
 def test_conflicting_content_length_bad_response() -> None:
     """Two different Content-Length headers are a bad response, not a validation error."""
-    server = _RawServer(
+    server = RawServer(
         b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
         b"Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}"
     )

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import time
 import tkinter
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -46,16 +45,6 @@ def test_tk_thread_result_raises(stand_in: StandInServer, alice_token: str) -> N
         future = client.login(alice_token)
         assert_raises_at_once(future)
         executor.shutdown(wait=False, cancel_futures=True)
-
-
-@pytest.fixture(scope="module")
-def qt_application() -> Iterator[Any]:
-    """The process's QCoreApplication on the offscreen platform, made on the main thread."""
-    qt_core = pytest.importorskip("PySide6.QtCore")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("QT_QPA_PLATFORM", "offscreen")
-        application = qt_core.QCoreApplication.instance() or qt_core.QCoreApplication([])
-        yield application
 
 
 def test_qt_thread_result_raises(
