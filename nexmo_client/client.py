@@ -376,7 +376,7 @@ class NexmoClient:
         Stores the token at once, so calls made right after ``login`` use it. The status
         goes to CONNECTING, then CONNECTED with reason LOGIN, or DISCONNECTED with the
         reason of the failure (TOKEN_INVALID, TOKEN_EXPIRED, USER_NOT_FOUND, NETWORK_ERROR
-        or UNKNOWN). The user is found by the token's ``sub`` claim through the users list
+        or UNKNOWN). The user is found by the token's ``sub`` claim through the v1 users list
         filtered by name, and becomes ``client.user``. An opaque token that is not a JWT
         works for every call, but login then resolves with None and ``client.user`` stays
         None. The token's expiry is not checked here: the server decides. A failed login
@@ -430,7 +430,9 @@ class NexmoClient:
 
     def _find_user(self, name: str) -> NexmoUser:
         """Find the user with exactly this name through the users list; runs on a worker."""
-        path = f"/{self._version}/users"
+        # The v1 users list whatever api_version says: the public Conversation API v1
+        # documents the name filter, and the legacy v0.3 paths are not known to have it.
+        path = "/v1/users"
         cursor: str | None = None
         deadline = time.monotonic() + self._total_deadline
         for _ in range(MAX_LOGIN_LOOKUP_PAGES):

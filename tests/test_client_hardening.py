@@ -184,3 +184,14 @@ def test_pending_limit_names_setting(stand_in: StandInServer) -> None:
 
     assert isinstance(error, NexmoPendingLimitError)
     assert "max_pending_calls" in error.message
+
+
+def test_login_uses_v1_users_list(stand_in: StandInServer) -> None:
+    """Login finds the user through the v1 users list even when api_version is v0.3."""
+    with logged_in_client(stand_in, api_version="v0.3") as client:
+        alice = client.user
+        assert alice is not None
+        client.get_user_sessions(alice.id).result(WAIT_SECONDS)
+
+    paths = [request.path for request in stand_in.requests]
+    assert paths == ["/v1/users", f"/v0.3/users/{alice.id}/sessions"]
