@@ -531,7 +531,8 @@ def test_given_token_reaches_server(seeded_server: StandInServer) -> None:
 
 
 def test_api_version_in_paths(seeded_server: StandInServer) -> None:
-    """--api-version v0.3 sends the requests under /v0.3."""
+    """--api-version v0.3 sends the session requests under /v0.3; login's user lookup
+    always uses the v1 users list."""
     token = seeded_server.mint_token(ONLINE["name"])
 
     result = run_tool(
@@ -546,7 +547,7 @@ def test_api_version_in_paths(seeded_server: StandInServer) -> None:
     assert result.returncode == 0, result.stderr
     paths = [request.path for request in seeded_server.requests]
     assert f"/v0.3/users/{ONLINE['id']}/sessions" in paths
-    assert not any(path.startswith("/v1/") for path in paths)
+    assert [path for path in paths if path.startswith("/v1/")] == ["/v1/users"]
 
 
 def test_show_token_prints_minted_token() -> None:
