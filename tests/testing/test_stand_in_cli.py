@@ -9,10 +9,12 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
+from urllib.parse import urljoin
 
 import jwt
 import pytest
@@ -328,3 +330,64 @@ def test_import_without_pyjwt_names_extra() -> None:
     assert lines[2] == "ModuleNotFoundError"
     assert "testing extra" in lines[3]
     assert "python -m pip install '.[testing]'" in lines[3]
+
+
+def walk_links(
+    http: requests.Session, url: str, first: dict[str, Any], relation: str
+) -> list[dict[str, Any]]:
+    """Follow ``_links[relation]`` from the page ``first``, fetched from ``url``, to the end.
+
+    Returns the pages in walk order, ``first`` included, and fails past 10 pages.
+    """
+    pages = [first]
+    while relation in pages[-1].get("_links", {}):
+        assert len(pages) < 10, f"more than 10 pages following {relation} links"
+        # An href may be relative, so it is resolved against the URL of the page it is in.
+        url = urljoin(url, pages[-1]["_links"][relation]["href"])
+        response = http.get(url, timeout=10)
+        assert response.status_code == 200, response.text
+        pages.append(response.json())
+    return pages
+
+
+def test_seed_walk_forward_and_back(tmp_path: Path) -> None:
+    """A --seed user with 25 sessions walks in pages of 10 through next links to the end and
+    back through prev links, each session once each way."""
+    session_ids = [f"SES-{index:02d}-walk" for index in range(25)]
+    seed = {
+        "users": [
+            {
+                "id": "USR-walker",
+                "name": "walker",
+                "sessions": [{"id": session_id} for session_id in session_ids],
+            }
+        ]
+    }
+    seed_path = tmp_path / "seed.json"
+    seed_path.write_text(json.dumps(seed), encoding="utf-8")
+    served = start(
+        ["--seed", str(seed_path), "--port", "0", "--token-for", "walker"],
+        tmp_path / "stderr.txt",
+    )
+    try:
+        url = served.stdout.next()
+        token = served.stdout.next()
+        with requests.Session() as http:
+            http.headers["Authorization"] = f"Bearer {token}"
+            first_url = f"{url}/v1/users/USR-walker/sessions?page_size=10"
+            first_response = http.get(first_url, timeout=10)
+            forward = walk_links(http, first_url, first_response.json(), "next")
+            last_url = urljoin(first_url, forward[-1]["_links"]["self"]["href"])
+            backward = walk_links(http, last_url, forward[-1], "prev")
+    finally:
+        served.process.terminate()
+        finish(served)
+
+    forward_ids = [item["id"] for page in forward for item in page["_embedded"]["sessions"]]
+    backward_ids = [item["id"] for page in backward for item in page["_embedded"]["sessions"]]
+    assert first_response.status_code == 200
+    assert [len(page["_embedded"]["sessions"]) for page in forward] == [10, 10, 5]
+    assert [len(page["_embedded"]["sessions"]) for page in backward] == [5, 10, 10]
+    assert forward_ids == session_ids
+    assert Counter(backward_ids) == Counter(session_ids)
+    assert "prev" not in backward[-1]["_links"]
