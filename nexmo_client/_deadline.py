@@ -102,16 +102,16 @@ class DeadlineWatchdog:
         """
         attempt = Attempt(self, deadline)
         with self._lock:
-            if not self._closed:
-                self._attempts[attempt] = None
-                if self._thread is None:
-                    self._thread = threading.Thread(
-                        target=self._run, name=self._thread_name, daemon=True
-                    )
-                    self._thread.start()
-                elif deadline < self._wake_at:
-                    # The thread sleeps until a later deadline, or without a limit.
-                    self._wakeup.notify()
+            # Also after close(): an attempt that a call started just before it is cut too.
+            self._attempts[attempt] = None
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name=self._thread_name, daemon=True
+                )
+                self._thread.start()
+            elif deadline < self._wake_at:
+                # The thread sleeps until a later deadline, or without a limit.
+                self._wakeup.notify()
         _current.attempt = attempt
         return attempt
 
@@ -120,6 +120,9 @@ class DeadlineWatchdog:
         _current.attempt = None
         with self._lock:
             self._attempts.pop(attempt, None)
+            if self._closed and not self._attempts:
+                # The last attempt after close(): the thread may end now.
+                self._wakeup.notify()
 
     def bind(self, attempt: Attempt, connection: WatchedConnection) -> None:
         """Record that ``attempt`` uses ``connection``, and cut it at once if already expired."""
@@ -130,15 +133,18 @@ class DeadlineWatchdog:
                 _shut_down(connection)
 
     def close(self) -> None:
-        """Stop the thread. Attempts still in flight are no longer cut. Idempotent."""
+        """Let the thread end once no attempt is in flight. Idempotent.
+
+        Attempts in flight are still cut at their deadline, so a client that closes while
+        a request drips cannot wait past that request's deadline.
+        """
         with self._lock:
             self._closed = True
-            self._attempts.clear()
             self._wakeup.notify()
 
     def _run(self) -> None:
         with self._lock:
-            while not self._closed:
+            while not (self._closed and not self._attempts):
                 now = time.monotonic()
                 earliest = math.inf
                 for attempt in list(self._attempts):
@@ -148,6 +154,8 @@ class DeadlineWatchdog:
                         earliest = min(earliest, attempt.deadline)
                 self._wake_at = earliest
                 self._wakeup.wait(None if earliest == math.inf else earliest - now)
+            # A later start() begins a new thread.
+            self._thread = None
 
     def _expire(self, attempt: Attempt) -> None:
         # Runs with the lock held, so no worker can bind the connection to a new attempt

@@ -211,11 +211,18 @@ class Transport:
 
     Thread-safe: :meth:`get_json` may run on up to ``pool_size`` threads at once, and
     :meth:`close` may be called from any thread. One daemon thread, named
-    ``nexmo-client-http-deadline``, enforces the per-attempt deadline from the first call
-    until :meth:`close`, and ends once the attempts in flight at that moment are done.
+    ``<name>-http-deadline``, enforces the per-attempt deadline from the first call until
+    :meth:`close`, and ends once the attempts in flight at that moment are done.
     """
 
-    def __init__(self, base_url: str, settings: HttpSettings, *, pool_size: int) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        settings: HttpSettings,
+        *,
+        pool_size: int,
+        name: str = "nexmo-client",
+    ) -> None:
         """Check the settings and decide the proxies and the CA bundle, once.
 
         ``base_url`` is ``http`` or ``https`` with a host, an optional port and an optional
@@ -257,7 +264,7 @@ class Transport:
         self._session.mount("http://", self._adapter)
         self._session.mount("https://", self._adapter)
 
-        self._watchdog = DeadlineWatchdog("nexmo-client-http-deadline")
+        self._watchdog = DeadlineWatchdog(f"{name}-http-deadline")
         self._closed = threading.Event()
         self._close_lock = threading.Lock()
 

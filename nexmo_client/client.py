@@ -165,7 +165,7 @@ class NexmoClient:
         self._events: collections.deque[_Event] = collections.deque()
 
         self._total_deadline = settings.total_deadline
-        self._transport = Transport(self._host, settings, pool_size=workers)
+        self._transport = Transport(self._host, settings, pool_size=workers, name=self.name)
         try:
             self._dispatcher = Dispatcher(
                 name=self.name,

@@ -195,3 +195,35 @@ def test_login_uses_v1_users_list(stand_in: StandInServer) -> None:
 
     paths = [request.path for request in stand_in.requests]
     assert paths == ["/v1/users", f"/v0.3/users/{alice.id}/sessions"]
+
+
+def test_close_keeps_deadline_of_running_request() -> None:
+    """A request on the wire when close() starts is still cut at its deadline, so close()
+    does not wait for a server that drips its reply."""
+    server = RawServer(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
+        + b"X-Padding: "
+        + b"x" * 200
+        + b"\r\n\r\n{}",
+        drip_interval=0.1,
+    )
+    # read_timeout is longer than the drip interval, so only the deadline can end the read.
+    client = NexmoClient(
+        server.url, read_timeout=1.0, request_deadline=1.5, total_deadline=1.5, max_retries=0
+    )
+    try:
+        client.login("opaque-token").result(WAIT_SECONDS)
+        recorder = Recorder()
+        recorder.watch(client.get_user_sessions("USR-1", 10, "asc", recorder))
+        assert server.received.wait(WAIT_SECONDS)
+
+        started = time.monotonic()
+        client.close()
+        elapsed = time.monotonic() - started
+        error = recorder.error()
+    finally:
+        client.close()
+        server.close()
+
+    assert elapsed < 3.0
+    assert isinstance(error, NexmoTimeoutError)
