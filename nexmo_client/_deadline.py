@@ -142,6 +142,13 @@ class DeadlineWatchdog:
             self._closed = True
             self._wakeup.notify()
 
+    def join(self, timeout: float | None = None) -> None:
+        """Wait up to ``timeout`` seconds for the thread to end, unless called from it."""
+        with self._lock:
+            thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
+
     def _run(self) -> None:
         with self._lock:
             while not (self._closed and not self._attempts):

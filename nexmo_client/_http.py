@@ -403,6 +403,14 @@ class Transport:
         self._watchdog.close()
         self._session.close()
 
+    def join(self, timeout: float | None = None) -> None:
+        """Wait up to ``timeout`` seconds for the deadline thread to end after :meth:`close`.
+
+        It ends when the last attempt in flight ends, so this waits at most until the
+        latest request deadline of those attempts.
+        """
+        self._watchdog.join(timeout)
+
     def _auth_for(self, token: str) -> _BearerAuth:
         if not isinstance(token, str) or not token:
             raise NexmoValidationError(

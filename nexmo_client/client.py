@@ -205,11 +205,10 @@ class NexmoClient:
         Each queued call's listener gets one NexmoCancelledError, and so does a call that
         was waiting to retry. Requests already on the wire finish, within their deadline,
         and are delivered. With ``wait=True`` this returns once that is done and every
-        thread of the client has ended (never waiting for the thread it is called from);
-        with ``wait=False`` it returns at once, which suits a UI's quit handler, and the
-        threads end by themselves. Idempotent, and safe to call from a listener.
-        Afterwards every call raises RuntimeError and ``NexmoClient.get()`` no longer
-        returns this client.
+        thread of the client has ended, except the thread it is called from. With
+        ``wait=False`` it returns at once, which suits a UI's quit handler, and the threads
+        end by themselves. Idempotent, and safe to call from a listener. Afterwards every
+        call raises RuntimeError and ``NexmoClient.get()`` no longer returns this client.
         """
         with self._lock:
             if self._closed:
@@ -223,6 +222,10 @@ class NexmoClient:
         # dispatcher does not wait out a backoff or a Retry-After for a closed client.
         self._transport.close()
         self._dispatcher.close(wait=wait)
+        if wait:
+            # The workers have ended, so no attempt is in flight unless close() runs on a
+            # worker; the deadline bounds that attempt, and so this wait.
+            self._transport.join(timeout=self._total_deadline)
 
     @property
     def closed(self) -> bool:
@@ -430,8 +433,8 @@ class NexmoClient:
 
     def _find_user(self, name: str) -> NexmoUser:
         """Find the user with exactly this name through the users list; runs on a worker."""
-        # The v1 users list whatever api_version says: the public Conversation API v1
-        # documents the name filter, and the legacy v0.3 paths are not known to have it.
+        # The v1 users list for every api_version, because the public Conversation API v1
+        # documents the name filter and the legacy v0.3 paths are not known to have it.
         path = "/v1/users"
         cursor: str | None = None
         deadline = time.monotonic() + self._total_deadline
