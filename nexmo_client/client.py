@@ -71,9 +71,11 @@ class NexmoClient:
         rest_environment_host: the Conversation API URL: scheme, host, an optional port and
             an optional path prefix, for a gateway that serves the API under one.
         api_version: ``"v1"`` (the public API) or ``"v0.3"`` (the legacy JavaScript SDK).
-        token_provider: a zero-argument callable that returns a new token. It is called on
-            an HTTP worker thread, at most once per call, when the server reports the token
-            expired; the call is then retried once with the new token.
+        token_provider: a zero-argument callable that returns a new token. It is called
+            at most once per call, when the server reports the token expired, and the call
+            is then retried once with the new token. It runs on a daemon thread of its own,
+            ``nexmo-client-<n>-token-provider``, so that a slow provider holds no call past
+            its total deadline.
         callback_executor: where listeners run: None for one dedicated thread per client, a
             ``concurrent.futures.Executor``, or a callable that accepts a zero-argument
             function (for example ``loop.call_soon_threadsafe``).
@@ -497,12 +499,15 @@ class NexmoClient:
             raise RuntimeError(
                 "update_token: the client is not logged in, so call login(token) first"
             )
+        # The user is the logged-in one or, while login still looks it up, the subject of
+        # the token that login stored.
         user = self._user
+        expected = user.name if user is not None else _jwt.read_subject(current)
         subject = _jwt.read_subject(token)
-        if user is not None and subject is not None and subject != user.name:
+        if expected is not None and subject is not None and subject != expected:
             raise ValueError(
                 f"update_token: the token is for the user {subject!r}, but the client is "
-                f"logged in as {user.name!r}; call login(token) to change the user"
+                f"logged in as {expected!r}; call login(token) to change the user"
             )
 
         self._tokens.replace(token)
@@ -536,7 +541,12 @@ class NexmoClient:
             expired = error
 
         try:
-            token, from_provider = self._tokens.renew_after_expiry(generation, expired)
+            token, from_provider = self._tokens.renew_after_expiry(
+                generation,
+                expired,
+                deadline=deadline,
+                thread_name=f"{self.name}-token-provider",
+            )
         except NexmoApiError as error:
             self._report_token_failure(error, generation)
             raise

@@ -97,7 +97,10 @@ class TkExecutor(concurrent.futures.Executor):
 
     @property
     def callback_thread_id(self) -> int | None:
-        """The ``threading.get_ident()`` of the Tk thread, where functions run."""
+        """The ``threading.get_ident()`` of the Tk thread, where functions run, or None once
+        the executor is shut down or that thread has ended (its id may then be reused)."""
+        if self._shutdown or not self._tk_thread.is_alive():
+            return None
         return self._tk_thread.ident
 
     @property
@@ -336,26 +339,31 @@ class AsyncioExecutor:
         if not callable(call_soon_threadsafe):
             raise TypeError(f"loop must be an asyncio event loop, not {type(loop).__name__}")
         self._call_soon_threadsafe: Callable[..., object] = call_soon_threadsafe
-        self._thread_id: int | None = None
+        self._loop = loop
+        self._thread: threading.Thread | None = None
         import asyncio
 
         with contextlib.suppress(RuntimeError):
             if asyncio.get_running_loop() is loop:
-                self._thread_id = threading.get_ident()
+                self._thread = threading.current_thread()
 
     @property
     def callback_thread_id(self) -> int | None:
         """The ``threading.get_ident()`` of the loop's thread, or None until the executor
-        was created on the running loop or first ran a function there."""
-        return self._thread_id
+        was created on the running loop or first ran a function there, and None again once
+        the loop is closed or its thread has ended."""
+        thread = self._thread
+        if thread is None or self._loop.is_closed() or not thread.is_alive():
+            return None
+        return thread.ident
 
     def __call__(self, fn: Callable[[], None]) -> object:
-        if self._thread_id is None:
+        if self._thread is None:
             return self._call_soon_threadsafe(self._run_recording_thread, fn)
         return self._call_soon_threadsafe(fn)
 
     def _run_recording_thread(self, fn: Callable[[], None]) -> None:
-        self._thread_id = threading.get_ident()
+        self._thread = threading.current_thread()
         fn()
 
 

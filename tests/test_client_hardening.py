@@ -3,6 +3,7 @@ renewal, odd tokens and user ids, and settings at their limits."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import logging
 import threading
@@ -11,12 +12,14 @@ import time
 import pytest
 
 from nexmo_client import (
+    NexmoAuthenticationError,
     NexmoCancelledError,
     NexmoClient,
     NexmoPendingLimitError,
     NexmoTimeoutError,
     NexmoValidationError,
 )
+from nexmo_client.executors import asyncio_executor
 from nexmo_client.testing import Fault, StandInServer
 from tests.client_support import WAIT_SECONDS, Recorder, logged_in_client
 from tests.raw_server import RawServer
@@ -82,13 +85,14 @@ def test_close_without_wait_returns_at_once() -> None:
 
 
 def test_total_deadline_covers_token_renewal(stand_in: StandInServer) -> None:
-    """A token provider slower than the total deadline ends the call with a timeout."""
+    """A token provider slower than the total deadline ends the call with a timeout at the
+    deadline, and close() does not wait for the provider."""
     alice = stand_in.store.add_user("alice")
-    provider_done = threading.Event()
+    release_provider = threading.Event()
 
     def slow_provider() -> str:
-        # Longer than the client's total deadline below.
-        provider_done.wait(2.5)
+        # Much longer than the client's total deadline below, unless the test releases it.
+        release_provider.wait(WAIT_SECONDS)
         return stand_in.mint_token("alice")
 
     client = NexmoClient(
@@ -99,15 +103,112 @@ def test_total_deadline_covers_token_renewal(stand_in: StandInServer) -> None:
         client.update_token(stand_in.mint_token("alice", lifetime=-60))
         stand_in.clear_requests()
         recorder = Recorder()
+        started = time.monotonic()
         recorder.watch(client.get_user_sessions(alice.id, 10, "asc", recorder))
         error = recorder.error()
+        elapsed = time.monotonic() - started
+        closing_started = time.monotonic()
+        client.close()
+        closing = time.monotonic() - closing_started
     finally:
-        provider_done.set()
+        release_provider.set()
         client.close()
 
     assert isinstance(error, NexmoTimeoutError)
     assert "renewed" in error.message
+    assert elapsed < 4.0
+    assert closing < 2.0
     assert len(stand_in.requests) == 1
+
+
+def test_logout_during_renewal_wins(stand_in: StandInServer) -> None:
+    """A token that the provider returns after a logout is dropped, so the client stays
+    logged out."""
+    alice = stand_in.store.add_user("alice")
+    provider_entered = threading.Event()
+    release_provider = threading.Event()
+
+    def provider() -> str:
+        provider_entered.set()
+        release_provider.wait(WAIT_SECONDS)
+        return stand_in.mint_token("alice")
+
+    with NexmoClient(stand_in.url, token_provider=provider, max_retries=0) as client:
+        client.login(stand_in.mint_token("alice")).result(WAIT_SECONDS)
+        client.update_token(stand_in.mint_token("alice", lifetime=-60))
+        renewing = Recorder()
+        renewing.watch(client.get_user(alice.id, renewing))
+        assert provider_entered.wait(WAIT_SECONDS)
+        client.logout()
+        release_provider.set()
+        renewing_error = renewing.error()
+        after = Recorder()
+        after.watch(client.get_user(alice.id, after))
+        after_error = after.error()
+
+    assert isinstance(renewing_error, NexmoAuthenticationError)
+    assert isinstance(after_error, NexmoValidationError)
+
+
+def test_close_inside_provider_no_deadlock(stand_in: StandInServer) -> None:
+    """close() called by the token provider while two calls wait for it ends both calls."""
+    alice = stand_in.store.add_user("alice")
+    holder: list[NexmoClient] = []
+
+    def closing_provider() -> str:
+        holder[0].close()
+        return stand_in.mint_token("alice")
+
+    client = NexmoClient(
+        stand_in.url, token_provider=closing_provider, total_deadline=3.0, max_retries=0
+    )
+    holder.append(client)
+    client.login(stand_in.mint_token("alice")).result(WAIT_SECONDS)
+    client.update_token(stand_in.mint_token("alice", lifetime=-60))
+    first, second = Recorder(), Recorder()
+    first.watch(client.get_user(alice.id, first))
+    second.watch(client.get_user(alice.id, second))
+
+    assert first.done.wait(WAIT_SECONDS)
+    assert second.done.wait(WAIT_SECONDS)
+    assert len(first.calls) == 1
+    assert len(second.calls) == 1
+
+
+def test_update_token_other_user_during_login(stand_in: StandInServer) -> None:
+    """update_token with another user's token is rejected while login is still running."""
+    stand_in.store.add_user("alice")
+    stand_in.store.add_user("bob")
+    stand_in.inject(Fault.delay(0.5), path="/v1/users", times=1)
+    with NexmoClient(stand_in.url) as client:
+        login = client.login(stand_in.mint_token("alice"))
+        with pytest.raises(ValueError, match="'bob'"):
+            client.update_token(stand_in.mint_token("bob"))
+        user = login.result(WAIT_SECONDS)
+
+    assert user is not None
+    assert user.name == "alice"
+
+
+def test_closed_loop_executor_no_false_guard(stand_in: StandInServer) -> None:
+    """After its asyncio loop is closed, result() on the loop's former thread waits for the
+    call instead of raising the deadlock RuntimeError."""
+
+    async def build() -> NexmoClient:
+        client = NexmoClient(
+            stand_in.url, callback_executor=asyncio_executor(asyncio.get_running_loop())
+        )
+        # An opaque token is stored at once; its login sends no request.
+        client.login("opaque-token")
+        return client
+
+    client = asyncio.run(build())
+    try:
+        future = client.get_user_sessions("USR-1", 10, "asc")
+        with pytest.raises(NexmoAuthenticationError):
+            future.result(WAIT_SECONDS)
+    finally:
+        client.close()
 
 
 def test_total_deadline_alone_accepted(stand_in: StandInServer) -> None:

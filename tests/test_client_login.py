@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import pickle
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -230,7 +231,7 @@ def test_token_provider_renews_expired(stand_in: StandInServer) -> None:
 
         assert [item.id for item in page] == [session]
         assert len(asked) == 1
-        assert asked[0].startswith(f"{client.name}-worker")
+        assert asked[0] == f"{client.name}-token-provider"
         assert events.wait_for(4)[-1] == (Status.CONNECTED, Reason.TOKEN_REFRESHED)
 
 
@@ -263,7 +264,9 @@ def test_token_store_skips_provider_when_replaced() -> None:
     store.replace("fresh-token")
     expired = NexmoAuthenticationError("expired", type="system:error:expired-token", status=401)
 
-    token, from_provider = store.renew_after_expiry(sent_generation, expired)
+    token, from_provider = store.renew_after_expiry(
+        sent_generation, expired, deadline=time.monotonic() + WAIT_SECONDS, thread_name="test"
+    )
 
     assert token == "fresh-token"
     assert not from_provider
@@ -278,7 +281,9 @@ def test_token_store_logged_out_reraises() -> None:
     expired = NexmoAuthenticationError("expired", type="system:error:expired-token", status=401)
 
     with pytest.raises(NexmoAuthenticationError) as caught:
-        store.renew_after_expiry(sent_generation, expired)
+        store.renew_after_expiry(
+            sent_generation, expired, deadline=time.monotonic() + WAIT_SECONDS, thread_name="test"
+        )
 
     assert caught.value is expired
 
