@@ -1,4 +1,5 @@
-"""A loopback server for faults that the stand-in cannot produce, such as malformed headers."""
+"""Loopback helpers for tests: a raw server for faults that the stand-in cannot produce, such
+as malformed headers, and a port that nothing listens on."""
 
 from __future__ import annotations
 
@@ -6,6 +7,14 @@ import socket
 import threading
 
 WAIT_SECONDS = 10.0
+
+
+def unused_port() -> int:
+    """Return a loopback port that nothing listens on (bound, then closed)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
 
 
 class RawServer:

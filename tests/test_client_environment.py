@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.raw_server import unused_port
 
 pytestmark = pytest.mark.slow
 
@@ -88,14 +89,6 @@ def run_program(environment: dict[str, str]) -> dict[str, Any]:
     assert completed.returncode == 0, completed.stderr
     outcome: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
     return outcome
-
-
-def unused_port() -> int:
-    """Return a loopback port that nothing listens on (bound, then closed)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 def assert_call_succeeded(outcome: dict[str, Any]) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import gzip
 import json
 import logging
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -38,6 +37,7 @@ from nexmo_client.errors import (
     NexmoValidationError,
 )
 from nexmo_client.testing import Fault, StandInServer
+from tests.raw_server import unused_port
 
 # Small timeouts and backoff keep the file fast. Each test that needs other limits builds its
 # own HttpSettings.
@@ -116,14 +116,6 @@ def forge(token: str) -> str:
     """Return the token with the end of its signature changed, so the server rejects it."""
     ending = "BBBB" if token.endswith("AAAA") else "AAAA"
     return token[:-4] + ending
-
-
-def unused_port() -> int:
-    """Return a loopback port that nothing listens on (bound, then closed)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 # The happy path, query encoding and headers

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +17,7 @@ import certifi
 import pytest
 
 from nexmo_client.testing import StandInServer
+from tests.raw_server import unused_port
 
 pytestmark = pytest.mark.slow
 
@@ -91,14 +91,6 @@ def run_call(
     assert completed.returncode == 0, completed.stderr
     result: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
     return result
-
-
-def unused_port() -> int:
-    """Return a loopback port that nothing listens on (bound, then closed)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 @pytest.fixture

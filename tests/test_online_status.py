@@ -26,6 +26,7 @@ from nexmo_client import online_status
 from nexmo_client._online_status_collect import StatusCollector, describe_error
 from nexmo_client.errors import NexmoConnectionError, NexmoNotFoundError, NexmoTimeoutError
 from nexmo_client.testing import StandInServer, Store
+from tests.raw_server import unused_port
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_FILE = ROOT / "examples" / "demo-seed.json"
@@ -90,10 +91,7 @@ def seeded_server() -> Iterator[StandInServer]:
 @pytest.fixture
 def closed_port() -> int:
     """A loopback port with nothing listening: bound once, then closed."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
+    return unused_port()
 
 
 # ------------------------------------------------------------------------ the demo data
