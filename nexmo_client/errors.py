@@ -49,8 +49,8 @@ ERROR_PENDING_LIMIT = "error:pending-limit"
 ERROR_TOKEN_PROVIDER = "error:token-provider"  # noqa: S105 - an error code, not a secret
 ERROR_INTERNAL = "error:internal"
 
-# The longest Retry-After, in seconds, that an error reports. A Retry-After of hours from a proxy is
-# reported as this long, and the retry loop applies its own, lower cap.
+# The longest Retry-After, in seconds, that an error reports. A Retry-After of hours from a
+# proxy is reported as this long, and the retry loop applies its own, lower cap.
 MAX_RETRY_AFTER_SECONDS = 3600.0
 
 
