@@ -60,7 +60,7 @@ def check_api_version(value: object) -> str:
     return value
 
 
-# The longest timeout or deadline accepted, in seconds (one day). Longer values mean
+# The maximum timeout or deadline accepted, in seconds (one day). Longer values mean
 # "never" in practice, and values near float's range overflow the waits of ``threading``.
 MAX_SECONDS = 86_400.0
 

@@ -86,7 +86,7 @@ class DispatcherFuture(concurrent.futures.Future[T]):
         on_callback_thread = any(executor is self._callback_executor for executor in running)
         if not on_callback_thread:
             # A UI executor (nexmo_client.executors, or a custom one with the same property)
-            # knows its thread before any listener runs, for example when a Tk or asyncio
+            # reports its thread before any listener runs, for example when a Tk or asyncio
             # program blocks on result() before its event loop has started.
             thread_id = getattr(self._callback_executor, "callback_thread_id", None)
             on_callback_thread = thread_id is not None and thread_id == threading.get_ident()

@@ -67,8 +67,8 @@ class TokenStore:
         is returned without asking the provider. Otherwise the first caller starts the
         provider on a daemon thread named ``thread_name``, and every caller waits for its
         token until ``deadline`` (a ``time.monotonic()`` value). The provider runs on a
-        thread of its own because it is user code that cannot be interrupted: a provider
-        that is slow or never returns then holds no call past its deadline, nor ``close()``.
+        thread of its own because it is user code that cannot be interrupted. A provider
+        that is slow or never returns then delays no call past its deadline, nor ``close()``.
         A token that the provider returns after a logout, a login or an ``update_token``
         is dropped, because the newer state wins.
 

@@ -387,10 +387,10 @@ class NexmoClient:
         None. The token's expiry is not checked here: the server decides. A failed login
         keeps the token, so a network error does not log the client out.
 
-        Returns a Future at once; exactly one of the listener's callbacks runs, once, on
+        Returns a Future at once. Exactly one of the listener's callbacks runs, once, on
         the callback executor, and then the Future resolves with the user or the error. A
-        token that is not a str raises TypeError here; an empty token or one with spaces or
-        control characters goes to ``on_error`` as a NexmoValidationError, and no request
+        token that is not a str raises TypeError here. An empty token, or one with spaces or
+        control characters, goes to ``on_error`` as a NexmoValidationError, and no request
         is sent. After ``close()`` this raises RuntimeError.
 
         Android parity: Android reports the login result only through the connection
@@ -598,9 +598,9 @@ class NexmoClient:
         Returns a Future at once, without waiting for the network. Exactly one of
         ``listener.on_success(user)`` or ``listener.on_error(error)`` runs, once, on the
         callback executor (never inside this call), and then the Future resolves with the
-        same result or error. A listener without callable ``on_success``/``on_error`` or a
-        ``user_id`` that is not a str raises TypeError here; an empty user id, ``.``,
-        ``..``, or no login goes to ``on_error`` as a NexmoValidationError and no request is
+        same result or error. A listener without callable ``on_success``/``on_error``, or a
+        ``user_id`` that is not a str, raises TypeError here. An empty user id, ``.``,
+        ``..``, or no login goes to ``on_error`` as a NexmoValidationError, and no request is
         sent. After ``close()`` this raises RuntimeError.
         """
         method = "get_user"
@@ -634,8 +634,8 @@ class NexmoClient:
         callback executor (never inside this call), and then the Future resolves with the
         same page or error. TypeError raises here for a listener without callable
         ``on_success``/``on_error``, a ``user_id`` that is not a str, a ``page_size`` that is
-        not an int (a bool is not one) or an ``order`` that is not a str; ValueError for an
-        order other than asc/desc. An empty user id, ``.``, ``..``, a page size outside
+        not an int (a bool is not one) or an ``order`` that is not a str. ValueError raises
+        here for an order other than asc/desc. An empty user id, ``.``, ``..``, a page size outside
         1..100, or no login goes to ``on_error`` as a NexmoValidationError, and no request
         is sent. After ``close()`` this raises RuntimeError.
 

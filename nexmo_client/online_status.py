@@ -136,7 +136,8 @@ def _bounded_seconds(maximum: float) -> Callable[[str], float]:
 
 @attrs.frozen
 class Target:
-    """Where the tool sends requests, the token for them, and the users of local data.
+    """The tool's target: the host it sends requests to, their token, and the users of
+    local data.
 
     ``names`` maps user ids to names when the data is local (the embedded stand-in), so that
     offline users get a name too. ``token`` has ``repr=False`` so that it never reaches a log.

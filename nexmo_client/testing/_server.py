@@ -164,7 +164,7 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             return stand_in._api.respond(method, raw_path, query, authorization, stand_in.url)
         except Exception:
-            logger.exception("internal error while answering %s %s", method, self.path)
+            logger.exception("internal error while responding to %s %s", method, self.path)
             return ApiError(
                 500, INTERNAL_ERROR, "The stand-in server failed; see its log."
             ).to_response()
